@@ -1,8 +1,21 @@
-"""The `enduse` command line."""
+"""The `enduse` command line: thin commands over docs/ (and, later, workflow/)."""
+
+from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, add_completion=False)
+from enduse.cli import demo, euc, pki, verify
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="enduse: end-use control for arms transfers.",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(pki.app, name="pki")
+app.add_typer(euc.app, name="euc")
+app.command("verify")(verify.command)
+app.command("demo")(demo.command)
 
 
 def main() -> None:

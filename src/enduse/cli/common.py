@@ -1,0 +1,79 @@
+"""What every command shares: the consoles, the state directory, and how errors reach the user."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import typer
+from rich.console import Console
+
+from enduse.config import home, key_passphrase
+from enduse.docs.keystore import KeystoreError
+from enduse.docs.local_pki import LocalPki, PkiError
+from enduse.docs.note import NoteError
+from enduse.docs.qr import QrError
+from enduse.docs.trust_list import TrustListError
+from enduse.domain.errors import DomainError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+USAGE = 2
+
+
+def local_pki() -> LocalPki:
+    return LocalPki(home(), key_passphrase())
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user can cause into one clear line and exit 1; never a traceback."""
+    try:
+        yield
+    except DomainError as e:
+        for p in e.problems[:20]:
+            err.print(f"[bold red]error:[/] {p.path}: {p.reason}: {p.message}", markup=False)
+        if len(e.problems) > 20:
+            err.print(f"... and {len(e.problems) - 20} more problems")
+        raise typer.Exit(1) from None
+    except NoteError as e:
+        raise fail(f"signed note: {e.reason}: {e}") from None
+    except (PkiError, KeystoreError, TrustListError, QrError, ValueError) as e:
+        raise fail(str(e)) from None
+    except OSError as e:
+        raise fail(f"{e.filename or ''}: {e.strerror or e}") from None
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{option}: {value!r} is not an ISO 8601 date (YYYY-MM-DD)", USAGE) from None
+
+
+def parse_time(value: str | None, option: str) -> datetime | None:
+    """An ISO 8601 time or date; a time without zone is UTC, a date means its start."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise fail(f"{option}: {value!r} is not an ISO 8601 time", USAGE) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_stdin(limit: int) -> str:
+    data = sys.stdin.read(limit + 1)
+    if len(data) > limit:
+        raise fail(f"standard input is longer than {limit} characters", USAGE)
+    return data

@@ -1,0 +1,137 @@
+"""`enduse demo`: the seed scenario end to end, on this machine's ENDUSE_HOME.
+
+Creates the PKI of RS, CZ and BG (once), signs the scenario's EUCs, draws
+their QR codes, reads them back from the images and verifies them, then
+shows a tampered and a forged certificate rejected with their reasons.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, date, datetime
+
+import cbor2
+import typer
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from rich.table import Table
+
+from enduse.cli.common import err, local_pki, out, user_errors
+from enduse.config import home
+from enduse.docs.base45 import b45decode, b45encode
+from enduse.docs.compact import claims_for, embed_parties, encode_payload
+from enduse.docs.cose import decode_sign1
+from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
+from enduse.docs.local_pki import LocalPki, PkiError
+from enduse.docs.pki import create_csca, issue_dsc, kid_of
+from enduse.docs.qr import read_qr, write_qr
+from enduse.docs.signing import sign_euc
+from enduse.docs.verify import inflate, verify
+from enduse.domain.bundle import Bundle, load_bundle_text
+from enduse.scenarios import scenario_text
+
+PKI_START = date(2025, 1, 1)  # the scenario's documents date from 2025
+CHECK_AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+FUNCTION_DOCS = {
+    "euc_issuing": "EUC",
+    "export_licensing": "LIC",
+    "dvc_issuing": "DVC",
+    "reexport_consent": "RXC",
+}
+
+
+def command() -> None:
+    """Run the seed scenario: PKI, signed EUCs as QR codes, verification, a forgery rejected."""
+    with user_errors():
+        _run()
+
+
+def _ensure_pki(pki: LocalPki, bundle: Bundle) -> None:
+    store = pki.store()
+    for state in ("RS", "CZ", "BG"):
+        if not any(c.state == state and c.status == "active" for c in store.cscas):
+            pki.init_state(state, valid_from=PKI_START)
+            err.print(f"created the CSCA of {state}")
+    for authority in bundle.authorities:
+        for function in authority.functions:
+            doc_type = DOC_TYPES[FUNCTION_DOCS[function]]
+            try:
+                pki.signing_key(authority.id, doc_type, CHECK_AT.date())
+            except PkiError:
+                pki.issue_signer(authority.state, authority.id, [doc_type], valid_from=PKI_START)
+                err.print(f"issued a {doc_type.code} signer to {authority.id}")
+
+
+def _tampered(payload: str) -> str:
+    """The same signature over altered content: what a forger with a genuine EUC would try."""
+    prefix, body = payload[:5], payload[5:]
+    msg = decode_sign1(inflate(b45decode(body)))
+    claims = cbor2.loads(msg.payload)
+    document = claims[DOCUMENT_CLAIM]
+    document["country_of_final_destination"] = "UA"
+    document["items"][0]["quantity"] *= 10
+    cose = cbor2.dumps(
+        cbor2.CBORTag(18, [msg.protected, msg.unprotected, cbor2.dumps(claims), msg.signature])
+    )
+    return prefix + b45encode(zlib.compress(cose, 9))
+
+
+def _forged(bundle: Bundle, euc_number: str) -> str:
+    """A certificate signed by a look-alike "CZ" PKI that no trust list contains."""
+    euc = bundle.euc(euc_number)[0]
+    fake_ca_key, dsc_key = (
+        ed25519.Ed25519PrivateKey.generate(),
+        ed25519.Ed25519PrivateKey.generate(),
+    )
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)
+    ca = create_csca(euc.issuing_state, fake_ca_key, start, end)
+    dsc = issue_dsc(
+        ca, fake_ca_key, euc.issuing_authority, [DOC_TYPES["EUC"]], dsc_key.public_key(), start, end
+    )
+    doc_type = DOC_TYPES["EUC"]
+    body = embed_parties(doc_type, euc.to_json(), {p.id: p for p in bundle.parties})
+    return encode_payload(
+        doc_type, claims_for(doc_type, body, euc.issuing_state), dsc_key, kid_of(dsc)
+    )
+
+
+def _run() -> None:
+    bundle = load_bundle_text(scenario_text()).bundle
+    pki = local_pki()
+    _ensure_pki(pki, bundle)
+    qr_dir = home() / "demo" / "qr"
+    qr_dir.mkdir(parents=True, exist_ok=True)
+    table = Table("document", "QR image", "verified at", "result", "detail", title="Seed scenario")
+    first: tuple[str, str] | None = None
+    for euc in bundle.eucs:
+        payload = sign_euc(bundle, euc.euc_number, pki, euc.issuing_authority)
+        png, svg = qr_dir / f"{euc.euc_number}.png", qr_dir / f"{euc.euc_number}.svg"
+        write_qr(payload, png)
+        write_qr(payload, svg)
+        scanned = read_qr(png)
+        for when in (CHECK_AT, datetime.now(UTC)):
+            r = verify(scanned, pki.store(), at=when)
+            detail = "" if r.valid else r.details.get("message", "")
+            table.add_row(euc.key, png.name, f"{when:%Y-%m-%d}", _style(r.result.value), detail)
+        first = first or (euc.euc_number, payload)
+    assert first is not None
+    bad = {
+        "tampered": _tampered(first[1]),
+        "forged": _forged(bundle, first[0]),
+    }
+    for label, payload in bad.items():
+        png = qr_dir / f"{first[0]}-{label}.png"
+        write_qr(payload, png)
+        r = verify(read_qr(png), pki.store(), at=CHECK_AT)
+        table.add_row(f"{label} copy of {first[0]}", png.name, f"{CHECK_AT:%Y-%m-%d}",
+                      _style(r.result.value), r.details.get("message", ""))  # fmt: skip
+    out.print(table)
+    out.print(f"QR codes are in {qr_dir}")
+    out.print("Try: enduse verify --image " + str(qr_dir / f"{first[0]}.png") + " --at 2025-06-01")
+
+
+def _style(reason: str) -> str:
+    return f"[bold green]{reason}[/]" if reason == "valid" else f"[bold red]{reason}[/]"
+
+
+if __name__ == "__main__":
+    typer.run(command)

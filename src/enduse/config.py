@@ -1,0 +1,20 @@
+"""Where enduse keeps its state: one directory, `ENDUSE_HOME`, and nothing outside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+
+def home() -> Path:
+    """The state directory; created on first use with owner-only permissions."""
+    path = Path(os.environ.get("ENDUSE_HOME") or user_data_dir("enduse", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def key_passphrase() -> bytes | None:
+    value = os.environ.get("ENDUSE_KEY_PASSPHRASE")
+    return value.encode("utf-8") if value else None

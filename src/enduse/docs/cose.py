@@ -1,0 +1,153 @@
+"""COSE_Sign1 (RFC 9052 §4.2), the part of it signed documents need.
+
+pycose 1.1.0 (the maintained-looking option, last released 2023) cannot
+decode the EU DCC vectors with current cbor2 ("Bytes cannot be decoded as
+COSE message" on 70 of 71) and pulls in the unmaintained oscrypto, so this is
+a thin layer over cbor2 and `cryptography`. It accepts what real issuers
+produce: tagged (18) or untagged, tag 61 (CWT) around tag 18, and a `kid` in
+the unprotected header when the protected one has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cbor2
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from enduse.docs.cbor_safe import CborShapeError, safe_loads
+
+ALG, KID = 1, 4
+EDDSA, ES256, PS256 = -8, -7, -37
+SIGNING_ALGS = {EDDSA: "EdDSA", ES256: "ES256"}
+VERIFYING_ALGS = {**SIGNING_ALGS, PS256: "PS256"}
+TAG_SIGN1, TAG_CWT = 18, 61
+
+
+class CoseError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Sign1:
+    protected: bytes  # the serialized protected header, exactly as signed
+    protected_map: dict[Any, Any]
+    unprotected: dict[Any, Any]
+    payload: bytes
+    signature: bytes
+
+    @property
+    def alg(self) -> int | None:
+        alg = self.protected_map.get(ALG)
+        return alg if isinstance(alg, int) and not isinstance(alg, bool) else None
+
+    @property
+    def kid(self) -> bytes | None:
+        """The protected kid wins; the unprotected one counts only when no protected one exists."""
+        kid = self.protected_map.get(KID)
+        if kid is None:
+            kid = self.unprotected.get(KID)
+        return kid if isinstance(kid, bytes) else None
+
+    def to_be_signed(self) -> bytes:
+        return sig_structure(self.protected, self.payload)
+
+
+def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:
+    return cbor2.dumps(["Signature1", protected, external_aad, payload])
+
+
+def _strip_tags(data: bytes) -> bytes:
+    if data[:2] == b"\xd8\x3d":  # tag 61, CWT
+        data = data[2:]
+    if data[:1] == b"\xd2":  # tag 18, COSE_Sign1
+        data = data[1:]
+    return data
+
+
+def decode_sign1(data: bytes) -> Sign1:
+    try:
+        outer = safe_loads(_strip_tags(data))
+    except CborShapeError as e:
+        raise CoseError(f"not CBOR: {e}") from None
+    if not isinstance(outer, list) or len(outer) != 4:
+        raise CoseError(
+            "COSE_Sign1 is an array of four: protected, unprotected, payload, signature"
+        )
+    protected, unprotected, payload, signature = outer
+    if not isinstance(protected, bytes):
+        raise CoseError("protected header must be a byte string")
+    if not isinstance(unprotected, dict):
+        raise CoseError("unprotected header must be a map")
+    if not isinstance(payload, bytes):
+        raise CoseError("payload must be a byte string (detached payloads are not accepted)")
+    if not isinstance(signature, bytes):
+        raise CoseError("signature must be a byte string")
+    if protected:
+        try:
+            protected_map = safe_loads(protected)
+        except CborShapeError as e:
+            raise CoseError(f"protected header is not CBOR: {e}") from None
+        if not isinstance(protected_map, dict):
+            raise CoseError("protected header must encode a map")
+    else:
+        protected_map = {}
+    return Sign1(protected, protected_map, unprotected, payload, signature)
+
+
+def encode_sign1(payload: bytes, private_key: Any, kid: bytes) -> bytes:
+    """Sign `payload` as a tagged COSE_Sign1 with alg and kid protected."""
+    alg = _alg_for_key(private_key)
+    protected = cbor2.dumps({ALG: alg, KID: kid})
+    tbs = sig_structure(protected, payload)
+    if alg == EDDSA:
+        signature = private_key.sign(tbs)
+    else:
+        r, s = decode_dss_signature(private_key.sign(tbs, ec.ECDSA(hashes.SHA256())))
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return cbor2.dumps(cbor2.CBORTag(TAG_SIGN1, [protected, {}, payload, signature]))
+
+
+def _alg_for_key(private_key: Any) -> int:
+    if isinstance(private_key, ed25519.Ed25519PrivateKey):
+        return EDDSA
+    if (
+        isinstance(private_key, ec.EllipticCurvePrivateKey)
+        and private_key.curve.name == "secp256r1"
+    ):
+        return ES256
+    raise CoseError(f"no signing algorithm for a {type(private_key).__name__}")
+
+
+def verify_signature(msg: Sign1, public_key: Any) -> bool:
+    """True when the signature verifies under `public_key` with the message's algorithm."""
+    alg, tbs, sig = msg.alg, msg.to_be_signed(), msg.signature
+    try:
+        if alg == EDDSA and isinstance(public_key, ed25519.Ed25519PublicKey):
+            public_key.verify(sig, tbs)
+        elif alg == ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
+            if len(sig) != 64 or public_key.curve.name != "secp256r1":
+                return False
+            der = encode_dss_signature(
+                int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+            )
+            public_key.verify(der, tbs, ec.ECDSA(hashes.SHA256()))
+        elif alg == PS256 and isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(
+                sig,
+                tbs,
+                padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+                hashes.SHA256(),
+            )
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True

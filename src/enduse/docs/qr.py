@@ -1,0 +1,259 @@
+"""QR codes for signed payloads: draw one robust symbol, read it back from a scan or a photo.
+
+A customs officer scans a printed page or a phone photo, so we draw a single QR code at
+error correction level Q (survives creases and glare) and read untrusted images defensively:
+size and pixel caps before any pixel is decoded, exactly one code or an error.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import segno
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_PAYLOAD_CHARS",
+    "MAX_PIXELS",
+    "QrError",
+    "qr_png",
+    "qr_svg",
+    "qr_symbol",
+    "read_qr",
+    "write_qr",
+]
+
+MAX_PAYLOAD_CHARS = 8_000
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+# Longest side above which a downscaled copy is tried too: big photos have huge, noisy modules.
+_DOWNSCALE_ABOVE = 2_000
+_DOWNSCALE_TO = 1_600
+
+# Decoders we let Pillow use. Deliberately short: formats such as EPS shell out to Ghostscript.
+_IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF", "PPM")  # JPEG covers MPO
+
+_ALPHANUMERIC = re.compile(r"[0-9A-Z $%*+\-./:]+")
+
+# Full-size QR (model 2) only: zxing-cpp >= 3 folds Micro QR and rMQR into `QRCode`.
+_QR_FORMAT = getattr(zxingcpp.BarcodeFormat, "QRCodeModel2", zxingcpp.BarcodeFormat.QRCode)
+_TEXT_TYPES = frozenset(
+    getattr(zxingcpp.ContentType, name)
+    for name in ("Text", "GS1", "ISO15434")
+    if hasattr(zxingcpp.ContentType, name)
+)
+# Binarizers tried in order: LocalAverage copes with uneven light (photos, shadows, glare);
+# GlobalHistogram rescues low-contrast, evenly lit images where local thresholds fragment.
+_BINARIZERS = (zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram)
+
+Reason = Literal["too_large", "not_an_image", "no_code", "several_codes", "not_text"]
+
+
+class QrError(ValueError):
+    """A payload that cannot be drawn, or an image that does not hold exactly one QR text."""
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        self.reason: Reason = reason
+        super().__init__(message)
+
+
+def qr_symbol(payload: str) -> segno.QRCode:
+    """The one QR code (level Q, alphanumeric mode when possible) that `qr_png`/`qr_svg` draw."""
+    if not isinstance(payload, str):
+        raise TypeError(f"payload must be str, not {type(payload).__name__}")
+    if not payload:
+        raise ValueError("payload is empty")
+    if len(payload) > MAX_PAYLOAD_CHARS:
+        raise QrError(
+            "too_large",
+            f"payload has {len(payload):,} characters; the limit is {MAX_PAYLOAD_CHARS:,}",
+        )
+    mode = "alphanumeric" if _ALPHANUMERIC.fullmatch(payload) else None
+    try:
+        return segno.make_qr(payload, error="q", boost_error=False, mode=mode)
+    except segno.DataOverflowError:
+        raise QrError(
+            "too_large",
+            f"payload has {len(payload):,} characters, more than one QR code holds at error "
+            "level Q (at most 2,420 alphanumeric characters, version 40)",
+        ) from None
+
+
+def qr_png(payload: str, *, scale: int = 4, border: int = 4) -> bytes:
+    """PNG of the payload's QR code: `scale` pixels per module, `border` quiet-zone modules."""
+    _check_geometry(scale, border)
+    out = io.BytesIO()
+    qr_symbol(payload).save(out, kind="png", scale=scale, border=border)
+    return out.getvalue()
+
+
+def qr_svg(payload: str, *, scale: int = 4, border: int = 4) -> str:
+    """SVG document of the payload's QR code, `scale` user units per module."""
+    _check_geometry(scale, border)
+    out = io.BytesIO()
+    qr_symbol(payload).save(out, kind="svg", scale=scale, border=border)
+    return out.getvalue().decode("utf-8")
+
+
+def write_qr(payload: str, path: Path) -> None:
+    """Write the QR code to `path` as PNG or SVG (chosen by suffix), replacing it atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        data = qr_png(payload)
+    elif suffix == ".svg":
+        data = qr_svg(payload).encode("utf-8")
+    else:
+        raise ValueError(
+            f"{path}: cannot tell the image format from suffix {path.suffix!r}; use .png or .svg"
+        )
+    if not path.parent.is_dir():
+        raise FileNotFoundError(2, "no such directory", str(path.parent))
+    _write_atomically(path, data)
+
+
+def read_qr(source: Path | bytes) -> str:
+    """The text of the one QR code in an image file (PNG, JPEG, ...) or in image bytes."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        name, data = "image bytes", bytes(source)
+        if len(data) > MAX_FILE_BYTES:
+            raise QrError("too_large", f"{name}: {len(data):,} bytes, over {MAX_FILE_BYTES:,}")
+    else:
+        name, data = str(source), _read_capped(Path(source))
+    grey = _open_grey(name, data)
+    texts = _decode(grey)
+    if not texts and max(grey.size) > _DOWNSCALE_ABOVE:
+        factor = _DOWNSCALE_TO / max(grey.size)
+        small_size = (max(1, round(grey.width * factor)), max(1, round(grey.height * factor)))
+        texts = _decode(grey.resize(small_size, Image.Resampling.BOX))
+    if not texts:
+        raise QrError("no_code", f"{name}: no QR code found in the image")
+    distinct = {text: ok for text, ok in texts}
+    if len(distinct) > 1:
+        raise QrError(
+            "several_codes",
+            f"{name}: {len(distinct)} different QR codes in the image; expected exactly one",
+        )
+    ((text, is_text),) = distinct.items()
+    if not is_text:
+        raise QrError("not_text", f"{name}: the QR code holds binary data, not text")
+    return text
+
+
+def _check_geometry(scale: int, border: int) -> None:
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise ValueError(f"scale must be an int >= 1, not {scale!r}")
+    if isinstance(border, bool) or not isinstance(border, int) or border < 0:
+        raise ValueError(f"border must be an int >= 0, not {border!r}")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # O_EXCL on a random name: no clobbering, no symlink games; the kernel applies the umask.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # e.g. Windows cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise QrError("too_large", f"{path}: {size:,} bytes, over {MAX_FILE_BYTES:,}")
+        data = f.read(MAX_FILE_BYTES + 1)  # the file may grow after fstat
+    if len(data) > MAX_FILE_BYTES:
+        raise QrError("too_large", f"{path}: over {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def _open_grey(name: str, data: bytes) -> Image.Image:
+    """Decode to 8-bit greyscale, refusing oversized images before their pixels are decoded."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS)  # lazy: header only
+    except Image.DecompressionBombError as e:
+        raise QrError("too_large", f"{name}: {e}") from None
+    except UnidentifiedImageError:
+        known = ", ".join(_IMAGE_FORMATS)
+        raise QrError("not_an_image", f"{name}: not an image in a known format ({known})") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as e:
+        raise QrError("not_an_image", f"{name}: not a readable image ({e})") from None
+    with image:
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise QrError(
+                "too_large",
+                f"{name}: {width:,} x {height:,} pixels, over {MAX_PIXELS:,}",
+            )
+        if width < 1 or height < 1:
+            raise QrError("not_an_image", f"{name}: empty image ({width} x {height})")
+        try:
+            if image.format in ("JPEG", "MPO"):
+                image.draft("L", image.size)  # decode luma only: a third of the memory
+            return _to_grey(image)
+        except Image.DecompressionBombError as e:
+            raise QrError("too_large", f"{name}: {e}") from None
+        except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as e:
+            raise QrError("not_an_image", f"{name}: cannot decode the image ({e})") from None
+
+
+def _to_grey(image: Image.Image) -> Image.Image:
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if has_alpha:
+        # Transparent pixels often hold black; put the code on white paper as a viewer would.
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("L")
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # Wide greyscale: stretch to 0..255 instead of letting Pillow clip at 255.
+        wide = image.convert("F")
+        low, high = wide.getextrema()
+        span = (high - low) or 1.0
+        return wide.point(lambda v: (v - low) * 255.0 / span).convert("L")
+    return image.convert("L")
+
+
+def _decode(grey: Image.Image) -> list[tuple[str, bool]]:
+    """(text, is_text) of each QR code zxing finds, from the first binarizer that finds any."""
+    for binarizer in _BINARIZERS:
+        found = zxingcpp.read_barcodes(
+            grey,
+            formats=_QR_FORMAT,
+            try_rotate=True,
+            try_downscale=True,
+            try_invert=True,
+            binarizer=binarizer,
+            text_mode=zxingcpp.TextMode.Plain,
+        )
+        if found:
+            return [(code.text, code.content_type in _TEXT_TYPES) for code in found]
+    return []

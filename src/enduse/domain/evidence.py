@@ -1,0 +1,76 @@
+"""Facts from outside the registry: inventories, observations, other states' denials, embargoes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from enduse.domain.types import (
+    ControlEntryCode,
+    Count,
+    Country,
+    Criterion,
+    Identifier,
+    IsoDate,
+    Record,
+)
+
+
+class Inventory(Record):
+    """What an end user or a state's forces field: the basis of calibre and need checks."""
+
+    holder: Identifier | None = None
+    state: Country | None = None
+    calibres: list[str] = Field(default_factory=list)
+    systems: list[str] = Field(default_factory=list)
+    as_of: IsoDate | None = None
+    source: str | None = None
+    annual_need: dict[str, Count] | None = None
+
+    @model_validator(mode="after")
+    def _holder_or_state(self) -> Inventory:
+        if not self.holder and not self.state:
+            raise ValueError("an inventory needs a holder (party id) or a state")
+        return self
+
+
+class ObservedItem(Record):
+    description: str | None = None
+    calibre: str | None = None
+    quantity: Count | None = None
+    quantity_text: str | None = None
+    lots: list[str] = Field(default_factory=list)
+    serials: list[str] = Field(default_factory=list)
+
+
+class Observation(Record):
+    id: Identifier
+    kind: Literal["trade_record", "open_source_report", "trace", "onsite_check", "seizure"]
+    date: IsoDate
+    from_state: Country | None = None
+    to_state: Country | None = None
+    via_states: list[Country] = Field(default_factory=list)
+    items: list[ObservedItem] = Field(default_factory=list)
+    licence_number: str | None = None
+    source: str
+    status: Literal["alleged", "confirmed", "denied"] | None = None
+
+
+class Denial(Record):
+    id: Identifier
+    denying_state: Country
+    date: IsoDate
+    party_name: str
+    party_country: Country | None = None
+    goods: str | None = None
+    criteria: list[Criterion] = Field(default_factory=list)
+
+
+class Embargo(Record):
+    target_state: Country
+    regime: Literal["UN", "EU", "OSCE", "national"]
+    scope: Literal["all"] | list[ControlEntryCode]
+    from_: IsoDate = Field(alias="from")
+    until: IsoDate | None = None
+    source: str

@@ -1,0 +1,100 @@
+"""Field types shared by every document: dates, countries, money, quantities.
+
+Models are strict about JSON types (a quantity given as "30000" is an error,
+not silently converted) because a bundle is evidence and must mean exactly
+what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from enduse.domain.codes import check_country, check_currency
+from enduse.domain.control_list import ControlEntryError, parse_control_entry
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL = re.compile(r"-?\d{1,18}(\.\d{1,6})?")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError(f"expected an ISO 8601 date YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a calendar date") from None
+
+
+def _decimal_string(value: str) -> str:
+    if not _DECIMAL.fullmatch(value):
+        raise ValueError(f"expected a decimal string such as '1250.00', got {value!r}")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _control_entry_problem(value: str) -> str | None:
+    """Cached: entries come from a small vocabulary and this runs on every verification."""
+    try:
+        parse_control_entry(value)
+    except ControlEntryError as e:
+        return str(e)
+    return None
+
+
+def _control_entry(value: str) -> str:
+    problem = _control_entry_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _criterion(value: Any) -> Any:
+    if isinstance(value, bool) or str(value) not in {str(i) for i in range(1, 9)}:
+        raise ValueError(f"EU Common Position criteria are 1 to 8, got {value!r}")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Country = Annotated[str, AfterValidator(check_country)]
+Currency = Annotated[str, AfterValidator(check_currency)]
+DecimalString = Annotated[str, AfterValidator(_decimal_string)]
+ControlEntryCode = Annotated[str, AfterValidator(_control_entry)]
+Criterion = Annotated[int | str, AfterValidator(_criterion)]
+Quantity = Annotated[int | float, Field(gt=0)]
+Count = Annotated[int | float, Field(ge=0)]
+Line = Annotated[int, Field(ge=1)]
+Identifier = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Record(BaseModel):
+    """Base of every document object.
+
+    Unknown keys are kept (forward compatibility: a newer peer's fields survive
+    import and export) and reported as warnings by `unknown_keys`.
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow", populate_by_name=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def unknown_keys(obj: Any, path: str = "$") -> list[str]:
+    """JSON paths of every key a model kept without knowing it."""
+    found: list[str] = []
+    if isinstance(obj, BaseModel):
+        for key in obj.model_extra or {}:
+            found.append(f"{path}.{key}")
+        for name, field in type(obj).model_fields.items():
+            found += unknown_keys(getattr(obj, name), f"{path}.{field.alias or name}")
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            found += unknown_keys(item, f"{path}[{i}]")
+    return found
