@@ -15,13 +15,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from enduse.docs.base45 import b45decode
 from enduse.docs.compact import claims_for, embed_parties, encode_payload
 from enduse.docs.cose import decode_sign1
 from enduse.docs.doctypes import DOC_TYPES, parse_doc_types
 from enduse.docs.local_pki import LocalPki
 from enduse.docs.signing import sign_euc
 from enduse.docs.verify import inflate, verify
-from enduse.docs.base45 import b45decode
 from enduse.domain.bundle import load_bundle_text
 
 SCENARIO = Path(__file__).parents[1] / "tests" / "data" / "seed-scenario.bundle.json"
@@ -61,7 +61,9 @@ def main() -> None:
 
         def full_sign() -> str:
             body = embed_parties(doc_type, euc.to_json(), {p.id: p for p in bundle.parties})
-            return encode_payload(doc_type, claims_for(doc_type, body, "CZ"), private, key.signer.kid)
+            return encode_payload(
+                doc_type, claims_for(doc_type, body, "CZ"), private, key.signer.kid
+            )
 
         rows = []
         for _ in range(ROUNDS):

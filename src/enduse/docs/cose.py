@@ -4,8 +4,8 @@ pycose 1.1.0 (the maintained-looking option, last released 2023) cannot
 decode the EU DCC vectors with current cbor2 ("Bytes cannot be decoded as
 COSE message" on 70 of 71) and pulls in the unmaintained oscrypto, so this is
 a thin layer over cbor2 and `cryptography`. It accepts what real issuers
-produce: tagged (18) or untagged, tag 61 (CWT) around tag 18, and a `kid` in
-the unprotected header when the protected one has none.
+produce: tagged (18) or untagged, tag 61 (CWT) around tag 18, and `kid` or
+`alg` in the unprotected header when the protected one has none.
 """
 
 from __future__ import annotations
@@ -45,7 +45,14 @@ class Sign1:
 
     @property
     def alg(self) -> int | None:
+        """Like kid: protected wins; some real issuers (a DCC vector) put it unprotected.
+
+        Accepting that is safe because the verifier only uses an algorithm with
+        a key of its own type (no EdDSA with an RSA key, ...).
+        """
         alg = self.protected_map.get(ALG)
+        if alg is None:
+            alg = self.unprotected.get(ALG)
         return alg if isinstance(alg, int) and not isinstance(alg, bool) else None
 
     @property
