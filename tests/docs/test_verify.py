@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AT, CZ_EUC, document_of, open_payload, rebuild, with_claims
+from builders import AT, CZ_EUC, document_of, open_payload, rebuild, with_claims
 from enduse.docs.base45 import b45encode
 from enduse.docs.compact import claims_for, embed_parties, encode_payload
 from enduse.docs.cose import encode_sign1

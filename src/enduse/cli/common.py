@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from enduse.config import home, key_passphrase
 from enduse.docs.keystore import KeystoreError
@@ -77,3 +79,15 @@ def read_stdin(limit: int) -> str:
     if len(data) > limit:
         raise fail(f"standard input is longer than {limit} characters", USAGE)
     return data
+
+
+def print_rows(headers: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A table on a terminal; tab-separated lines when piped, so nothing is cut to fit."""
+    if out.is_terminal:
+        table = Table(*headers, title=title)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        return
+    for line in [headers, *rows]:
+        out.print("\t".join(Text.from_markup(cell).plain for cell in line), markup=False)

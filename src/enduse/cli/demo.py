@@ -13,9 +13,8 @@ from datetime import UTC, date, datetime
 import cbor2
 import typer
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from rich.table import Table
 
-from enduse.cli.common import err, local_pki, out, user_errors
+from enduse.cli.common import err, local_pki, out, print_rows, user_errors
 from enduse.config import home
 from enduse.docs.base45 import b45decode, b45encode
 from enduse.docs.compact import claims_for, embed_parties, encode_payload
@@ -100,7 +99,7 @@ def _run() -> None:
     _ensure_pki(pki, bundle)
     qr_dir = home() / "demo" / "qr"
     qr_dir.mkdir(parents=True, exist_ok=True)
-    table = Table("document", "QR image", "verified at", "result", "detail", title="Seed scenario")
+    rows: list[list[str]] = []
     first: tuple[str, str] | None = None
     for euc in bundle.eucs:
         payload = sign_euc(bundle, euc.euc_number, pki, euc.issuing_authority)
@@ -111,7 +110,7 @@ def _run() -> None:
         for when in (CHECK_AT, datetime.now(UTC)):
             r = verify(scanned, pki.store(), at=when)
             detail = "" if r.valid else r.details.get("message", "")
-            table.add_row(euc.key, png.name, f"{when:%Y-%m-%d}", _style(r.result.value), detail)
+            rows.append([euc.key, png.name, f"{when:%Y-%m-%d}", _style(r.result.value), detail])
         first = first or (euc.euc_number, payload)
     assert first is not None
     bad = {
@@ -122,9 +121,9 @@ def _run() -> None:
         png = qr_dir / f"{first[0]}-{label}.png"
         write_qr(payload, png)
         r = verify(read_qr(png), pki.store(), at=CHECK_AT)
-        table.add_row(f"{label} copy of {first[0]}", png.name, f"{CHECK_AT:%Y-%m-%d}",
-                      _style(r.result.value), r.details.get("message", ""))  # fmt: skip
-    out.print(table)
+        rows.append([f"{label} copy of {first[0]}", png.name, f"{CHECK_AT:%Y-%m-%d}",
+                     _style(r.result.value), r.details.get("message", "")])  # fmt: skip
+    print_rows(["document", "QR image", "verified at", "result", "detail"], rows, "Seed scenario")
     out.print(f"QR codes are in {qr_dir}")
     out.print("Try: enduse verify --image " + str(qr_dir / f"{first[0]}.png") + " --at 2025-06-01")
 

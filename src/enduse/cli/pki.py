@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from enduse.cli.common import err, local_pki, out, parse_day, user_errors
+from enduse.cli.common import USAGE, err, fail, local_pki, out, parse_day, print_rows, user_errors
 from enduse.docs.doctypes import parse_doc_types
+from enduse.docs.pki import kid_of
 
 app = typer.Typer(no_args_is_help=True, help="The document PKI: CSCAs, signers, trust list.")
 trust_app = typer.Typer(no_args_is_help=True, help="Export or import the signed trust list.")
@@ -44,11 +44,15 @@ def issue_signer(
     ] = None,
 ) -> None:
     """Issue a document signer certificate (DSC) to an authority; prints its kid (hex)."""
+    try:
+        doc_types = parse_doc_types(documents)
+    except ValueError as e:
+        raise fail(f"--documents: {e}", USAGE) from None
     with user_errors():
         kid = local_pki().issue_signer(
             state.upper(),
             authority,
-            parse_doc_types(documents),
+            doc_types,
             parse_day(valid_from, "--valid-from"),
             parse_day(valid_until, "--valid-until"),
         )
@@ -69,20 +73,20 @@ def list_pki() -> None:
     with user_errors():
         pki = local_pki()
         store = pki.store()
-    table = Table("kind", "state", "authority", "documents", "kid", "valid", "status", "key here")
+    rows = []
     for c in store.cscas:
-        from enduse.docs.pki import kid_of
-
         kid = kid_of(c.certificate).hex()
-        table.add_row("CSCA", c.state, "", "", kid, _validity(c.certificate), c.status,
-                      "yes" if pki.keys.has(f"csca-{c.state}-{kid}") else "no")  # fmt: skip
+        held = "yes" if pki.keys.has(f"csca-{c.state}-{kid}") else "no"
+        rows.append(["CSCA", c.state, "", "", kid, _validity(c.certificate), c.status, held])
     for s in store.signers.values():
         docs = ",".join(sorted(s.documents)) if s.documents is not None else "any"
         status = s.status if not s.chain_error else f"{s.status} (chain: {s.chain_error})"
-        table.add_row("DSC", s.state or "", s.authority or "", docs, s.kid.hex(),
-                      _validity(s.certificate), status,
-                      "yes" if pki.keys.has(f"dsc-{s.kid.hex()}") else "no")  # fmt: skip
-    out.print(table)
+        held = "yes" if pki.keys.has(f"dsc-{s.kid.hex()}") else "no"
+        rows.append(["DSC", s.state or "", s.authority or "", docs, s.kid.hex(),
+                     _validity(s.certificate), status, held])  # fmt: skip
+    print_rows(
+        ["kind", "state", "authority", "documents", "kid", "valid", "status", "key here"], rows
+    )
 
 
 def _validity(cert) -> str:  # type: ignore[no-untyped-def]

@@ -1,0 +1,18 @@
+"""`enduse demo` (what `make demo` runs) works on an empty home, and again on its own state."""
+
+from __future__ import annotations
+
+from enduse.docs.qr import read_qr
+
+
+def test_demo_runs_twice(run, home):
+    first = run("demo")
+    assert first.exit_code == 0, first.output
+    for word in ("valid", "expired", "bad_signature", "unknown_signer"):
+        assert word in first.stdout
+    qr = home / "demo" / "qr"
+    assert read_qr(qr / "CZ-MOD-2025-0042.png").startswith("EUC1:")
+    assert (qr / "BG-MOD-2025-0310.svg").exists()
+    second = run("demo")
+    assert second.exit_code == 0, second.output
+    assert "created the CSCA" not in second.stderr  # the PKI is reused
