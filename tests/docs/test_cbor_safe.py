@@ -556,4 +556,3 @@ def test_mutated_encodings_only_raise_cbor_shape_error(data: st.DataObject) -> N
             fn(bytes(raw))
         except CborShapeError as e:
             assert e.reason in {"too_deep", "too_many_items", "malformed"}
-

@@ -23,6 +23,7 @@ class DocType:
     collection: str  # the BUNDLE.md list holding this kind of document
     id_fields: tuple[str, ...]  # the document's identity
     authority_field: str  # dotted path of the authority that signs it
+    state_field: str | None  # the field naming the signing state, which must equal `iss`
     date_field: str  # iat: date of issue or decision
     expiry_field: str | None  # exp: valid_until, if the type has one
     party_fields: tuple[
@@ -35,22 +36,22 @@ DOC_TYPES: dict[str, DocType] = {
     for d in (
         DocType(
             "EUC", "EUC1:", "end-user certificate", ObjectIdentifier(f"{ENDUSE_ARC}.1.1"), "eucs",
-            ("issuing_authority", "euc_number"), "issuing_authority", "date_of_issue", "valid_until",
+            ("issuing_authority", "euc_number"), "issuing_authority", "issuing_state", "date_of_issue", "valid_until",
             ("exporter", "end_user", "consignees", "intermediaries.party"),
         ),
         DocType(
             "LIC", "LIC1:", "export licence", ObjectIdentifier(f"{ENDUSE_ARC}.1.2"), "licences",
-            ("licence_number",), "authority", "date_of_decision", "valid_until",
+            ("licence_number",), "authority", "exporting_state", "date_of_decision", "valid_until",
             ("applicant",),
         ),
         DocType(
             "DVC", "DVC1:", "delivery verification certificate", ObjectIdentifier(f"{ENDUSE_ARC}.1.3"),
-            "delivery_verifications", ("dvc_number",), "issuing_authority", "arrival_date", None,
+            "delivery_verifications", ("dvc_number",), "issuing_authority", None, "arrival_date", None,
             ("delivered_to",),
         ),
         DocType(
             "RXC", "RXC1:", "re-export consent decision", ObjectIdentifier(f"{ENDUSE_ARC}.1.4"),
-            "reexport_requests", ("request_id",), "decision.by", "decision.date", None,
+            "reexport_requests", ("request_id",), "decision.by", None, "decision.date", None,
             ("requesting_party", "proposed_end_user"),
         ),
     )
@@ -82,3 +83,8 @@ def get_path(doc: dict, dotted: str) -> object:
             return None
         cur = cur.get(part)
     return cur
+
+
+def document_id(doc_type: DocType, document: dict) -> str:
+    """How people name the document: ISSUER:NUMBER for an EUC, the number otherwise."""
+    return ":".join(str(get_path(document, f)) for f in doc_type.id_fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from enduse.docs.compact import claims_for, embed_parties, encode_payload
 from enduse.docs.doctypes import DOC_TYPES, DocType, get_path
 from enduse.docs.local_pki import LocalPki, PkiError, SigningKey
@@ -21,6 +23,50 @@ def sign_document(
     )
 
 
+def sign_record(bundle: Bundle, doc_type: DocType, record: Record, pki: LocalPki) -> str:
+    """Sign a document of the bundle with the newest signer its authority holds for that type.
+
+    Refuses what would never verify: a signer of another state than the one
+    the document names, or an authority the bundle places in another state.
+    """
+    data = record.to_json()
+    authority_id = get_path(data, doc_type.authority_field)
+    if not isinstance(authority_id, str):
+        raise DomainError(
+            [Problem(f"$.{doc_type.authority_field}", "missing", "no authority to sign it")]
+        )
+    issued = _record_path(record, doc_type.date_field)
+    key = pki.signing_key(authority_id, doc_type, issued)
+    iss = key.signer.state
+    named = get_path(data, doc_type.state_field) if doc_type.state_field else None
+    if named is not None and named != iss:
+        raise PkiError(
+            f"the signer of {authority_id} belongs to {iss}, but the document's "
+            f"{doc_type.state_field} is {named}"
+        )
+    authority = bundle.authority(authority_id)
+    if authority is not None and authority.state != iss:
+        raise DomainError(
+            [
+                Problem(
+                    "$.authorities",
+                    "invalid",
+                    f"authority {authority_id} is of {authority.state}, its signer of {iss}",
+                )
+            ]
+        )
+    if iss is None:
+        raise PkiError(f"the signer of {authority_id} names no state")
+    return sign_document(doc_type, record, bundle, key, iss)
+
+
+def _record_path(record: Record, dotted: str) -> Any:
+    value: Any = record
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
 def sign_euc(
     bundle: Bundle, euc_number: str, pki: LocalPki, issuing_authority: str | None = None
 ) -> str:
@@ -38,24 +84,4 @@ def sign_euc(
                 )
             ]
         )
-    euc = matches[0]
-    doc_type = DOC_TYPES["EUC"]
-    key = pki.signing_key(euc.issuing_authority, doc_type, euc.date_of_issue)
-    if key.signer.state != euc.issuing_state:
-        raise PkiError(
-            f"the signer of {euc.issuing_authority} belongs to {key.signer.state}, "
-            f"but the EUC's issuing state is {euc.issuing_state}"
-        )
-    authority = bundle.authority(euc.issuing_authority)
-    if authority is not None and authority.state != euc.issuing_state:
-        raise DomainError(
-            [
-                Problem(
-                    "$.eucs",
-                    "invalid",
-                    f"authority {authority.id} is of {authority.state}, not {euc.issuing_state}",
-                )
-            ]
-        )
-    assert get_path(euc.to_json(), doc_type.authority_field) == euc.issuing_authority
-    return sign_document(doc_type, euc, bundle, key, euc.issuing_state)
+    return sign_record(bundle, DOC_TYPES["EUC"], matches[0], pki)

@@ -218,8 +218,8 @@ def _check_content(doc_type: DocType, claims: dict, document: dict) -> None:
     expiry = _model_path(model, doc_type.expiry_field) if doc_type.expiry_field else None
     if (day_end(expiry) if isinstance(expiry, date) else None) != claims.get(EXP):
         raise Failure(Reason.BAD_CLAIMS, f"exp differs from document.{doc_type.expiry_field}")
-    if doc_type.code == "EUC" and document.get("issuing_state") != claims[ISS]:
-        raise Failure(Reason.BAD_CLAIMS, "iss differs from document.issuing_state")
+    if doc_type.state_field and document.get(doc_type.state_field) != claims[ISS]:
+        raise Failure(Reason.BAD_CLAIMS, f"iss differs from document.{doc_type.state_field}")
 
 
 def _model_path(model: Any, dotted: str) -> Any:
