@@ -23,8 +23,8 @@ from enduse.docs.local_pki import LocalPki
 from enduse.docs.signing import sign_euc
 from enduse.docs.verify import inflate, verify
 from enduse.domain.bundle import load_bundle_text
+from enduse.scenarios import scenario_text
 
-SCENARIO = Path(__file__).parents[1] / "tests" / "data" / "seed-scenario.bundle.json"
 ROUNDS = 15
 PER_ROUND = 0.2  # seconds per measurement
 
@@ -41,7 +41,7 @@ def rate(fn, seconds: float = PER_ROUND) -> float:
 
 
 def main() -> None:
-    bundle = load_bundle_text(SCENARIO.read_text("utf-8")).bundle
+    bundle = load_bundle_text(scenario_text()).bundle
     with tempfile.TemporaryDirectory() as home:
         pki = LocalPki(Path(home))
         pki.init_state("CZ")

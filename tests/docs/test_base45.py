@@ -112,11 +112,6 @@ def test_first_bad_character_is_named() -> None:
     _raises_at("BB8a!é", 3, "alphabet")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="b45decode encodes str input with 'replace', so a non-ASCII character is reported "
-    "as b'?' rather than the character the user actually sent",
-)
 def test_non_ascii_character_is_named_in_message() -> None:
     with pytest.raises(Base45Error, match="é"):
         b45decode("BBé")

@@ -522,7 +522,17 @@ SINGLE_ERRORS: list[Any] = [
     pytest.param("$.eucs[0].items", {"line": 1}, "wrong_type", id="items-as-object"),
     pytest.param("$.eucs[0].end_user", 7, "wrong_type", id="party-id-as-int"),
     pytest.param("$.eucs[0].euc_number", "", "invalid", id="empty-identifier"),
-    pytest.param("$.eucs[0].euc_number", "N" * 201, "too_long", id="identifier-too-long"),
+    pytest.param(
+        "$.eucs[0].euc_number",
+        "N" * 201,
+        "too_long",
+        id="identifier-too-long",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="bug: errors._REASONS maps pydantic's list error 'too_long' but not 'string_too_long', "
+            "so an over-long identifier is reported as 'invalid' while an over-long list is 'too_long'",
+        ),
+    ),
     pytest.param("$.parties", None, "wrong_type", id="list-null"),
     pytest.param("$.description", ["x"], "wrong_type", id="description-list"),
     pytest.param("$.parties[0].kind", "warlord", "unknown_value", id="party-kind"),
@@ -575,7 +585,17 @@ SINGLE_ERRORS: list[Any] = [
     pytest.param(
         "$.eucs[0].items[0].control_entry", "XYZ", "invalid", id="control-entry-malformed"
     ),
-    pytest.param("$.embargoes[1].scope[1]", "ML23", "invalid", id="embargo-scope-entry"),
+    pytest.param(
+        "$.embargoes[1].scope[1]",
+        "ML23",
+        "invalid",
+        id="embargo-scope-entry",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="gap: for a scope list with one bad entry the union's other branch adds a misleading "
+            "($.embargoes[1].scope, unknown_value: Input should be 'all') next to the real problem",
+        ),
+    ),
     pytest.param("$.licences[0].criteria_cited[0]", 9, "invalid", id="criterion-9"),
     pytest.param("$.licences[0].criteria_cited[1]", "0", "invalid", id="criterion-string-0"),
     pytest.param("$.licences[0].criteria_cited[0]", True, "wrong_type", id="criterion-bool"),
@@ -803,10 +823,11 @@ def test_euc_identity_does_not_collide_on_colons() -> None:
         eucs=[
             euc(issuing_authority="A:B", euc_number="C"),
             euc(issuing_authority="A", euc_number="B:C"),
-        ]
+        ],
+        licences=[licence(euc=euc_ref(issuing_authority="A", euc_number="B:C"))],
     )
     data["authorities"] += [authority(id="A:B"), authority(id="A")]
-    parse_bundle(data)
+    assert len(parse_bundle(data).bundle.eucs) == 2
 
 
 @pytest.mark.xfail(
@@ -946,7 +967,10 @@ def test_euc_naming_a_missing_authority() -> None:
 
 
 def test_a_party_id_does_not_satisfy_an_authority_reference() -> None:
-    data = bundle(eucs=[euc(issuing_authority="p-army")])
+    data = bundle(
+        eucs=[euc(issuing_authority="p-army")],
+        licences=[licence(euc=euc_ref(issuing_authority="p-army"))],
+    )
     assert problems(data) == [("$.eucs[0].issuing_authority", "dangling_reference")]
 
 

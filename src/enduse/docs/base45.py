@@ -29,7 +29,8 @@ def b45decode(text: str | bytes) -> bytes:
         raise Base45Error(f"length {n} leaves a single trailing character")
     if raw.translate(None, _ALPHABET_BYTES):
         bad = next(i for i, b in enumerate(raw) if b not in _ALPHABET_BYTES)
-        raise Base45Error(f"character {raw[bad : bad + 1]!r} at {bad} is not in the alphabet")
+        char = text[bad] if isinstance(text, str) else raw[bad : bad + 1]
+        raise Base45Error(f"character {char!r} at {bad} is not in the alphabet")
     values = np.frombuffer(raw.translate(_TO_VALUES), dtype=np.uint8)
     full = n - n % 3
     words = values[:full].reshape(-1, 3) @ _WEIGHTS

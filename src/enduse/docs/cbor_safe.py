@@ -34,12 +34,18 @@ class Shape:
 
 
 def check_cbor(data: bytes, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITEMS) -> Shape:
-    """Validate that `data` is exactly one well-formed CBOR item within the limits."""
+    """Validate that `data` is exactly one well-formed CBOR item within the limits.
+
+    Depth is how many containers a decoder must descend into, as cbor2 counts
+    it: those enclosing an item, and indefinite-length ones (entered to find
+    their break). An empty definite container encloses nothing and adds none.
+    """
     end = len(data)
     pos = 0
     items = 0
     deepest = 0
-    # Each stack entry: remaining child items of an open container (-1: indefinite).
+    # One entry per open container: definite ones hold the count of items still to come;
+    # an indefinite array holds -1, an indefinite map -2 minus the items seen so far.
     stack: list[int] = []
     while True:
         if pos >= end:
@@ -48,12 +54,19 @@ def check_cbor(data: bytes, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITE
         major, info = head >> 5, head & 0x1F
         pos += 1
         if head == 0xFF:  # break: closes the innermost indefinite container
-            if not stack or stack[-1] != -1:
+            if not stack or stack[-1] >= 0:
                 raise CborShapeError("malformed", f"unexpected break at byte {pos - 1}")
+            if stack[-1] <= -2 and (-2 - stack[-1]) % 2:
+                raise CborShapeError(
+                    "malformed", f"map with a key but no value before byte {pos - 1}"
+                )
             stack.pop()
             if _finish(stack):
                 break
             continue
+        if len(stack) > max_depth:
+            raise CborShapeError("too_deep", f"nested deeper than {max_depth}")
+        deepest = max(deepest, len(stack))
         items += 1
         if items > max_items:
             raise CborShapeError("too_many_items", f"more than {max_items} CBOR items")
@@ -65,47 +78,32 @@ def check_cbor(data: bytes, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITE
                 raise CborShapeError("malformed", f"truncated argument at byte {pos}")
             arg = int.from_bytes(data[pos : pos + size], "big")
             pos += size
+            if major == 7 and info == 24 and arg < 32:
+                raise CborShapeError(
+                    "malformed", f"two-byte simple value below 32 at byte {pos - 2}"
+                )
         elif info == 31 and major in (2, 3, 4, 5):
             arg = -1
-        elif info == 31 and major == 7:
-            raise CborShapeError("malformed", f"unexpected break at byte {pos - 1}")
         else:
             raise CborShapeError("malformed", f"reserved additional info {info} at byte {pos - 1}")
 
         if major in (2, 3):
-            if arg == -1:  # indefinite string: definite chunks of the same major type until break
-                while True:
-                    if pos >= end:
-                        raise CborShapeError("malformed", "truncated indefinite string")
-                    if data[pos] == 0xFF:
-                        pos += 1
-                        break
-                    chunk = data[pos]
-                    if chunk >> 5 != major or chunk & 0x1F > 27:
-                        raise CborShapeError("malformed", f"bad string chunk at byte {pos}")
-                    size, pos = _argument(data, pos)
-                    if pos + size > end:
-                        raise CborShapeError("malformed", f"string chunk past the end at {pos}")
-                    pos += size
-            else:
-                if pos + arg > end:
-                    raise CborShapeError("malformed", f"string of {arg} bytes past the end")
-                pos += arg
+            pos = _skip_string(data, pos, major, arg)
         elif major in (4, 5):
-            children = arg * 2 if (major == 5 and arg != -1) else arg
-            if arg != -1 and children > max_items:
-                raise CborShapeError("too_many_items", f"container declares {arg} entries")
-            if len(stack) + 1 > max_depth:
-                raise CborShapeError("too_deep", f"nested deeper than {max_depth}")
-            if children != 0:
-                stack.append(children)
+            if arg == -1:
+                if len(stack) >= max_depth:
+                    raise CborShapeError("too_deep", f"nested deeper than {max_depth}")
+                stack.append(-1 if major == 4 else -2)
                 deepest = max(deepest, len(stack))
                 continue
+            children = arg * 2 if major == 5 else arg
+            if children > max_items:
+                raise CborShapeError("too_many_items", f"container declares {arg} entries")
+            if children:
+                stack.append(children)
+                continue
         elif major == 6:  # a tag wraps exactly one item and counts as a level
-            if len(stack) + 1 > max_depth:
-                raise CborShapeError("too_deep", f"nested deeper than {max_depth}")
             stack.append(1)
-            deepest = max(deepest, len(stack))
             continue
         if _finish(stack):
             break
@@ -114,10 +112,32 @@ def check_cbor(data: bytes, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITE
     return Shape(items, deepest)
 
 
+def _skip_string(data: bytes, pos: int, major: int, length: int) -> int:
+    end = len(data)
+    if length != -1:
+        if pos + length > end:
+            raise CborShapeError("malformed", f"string of {length} bytes past the end")
+        return pos + length
+    while True:  # indefinite: definite chunks of the same major type until a break
+        if pos >= end:
+            raise CborShapeError("malformed", "truncated indefinite string")
+        if data[pos] == 0xFF:
+            return pos + 1
+        chunk = data[pos]
+        if chunk >> 5 != major or chunk & 0x1F > 27:
+            raise CborShapeError("malformed", f"bad string chunk at byte {pos}")
+        size, pos = _argument(data, pos)
+        if pos + size > end:
+            raise CborShapeError("malformed", f"string chunk past the end at {pos}")
+        pos += size
+
+
 def _finish(stack: list[int]) -> bool:
     """One item completed: count it against its parents; True when the top-level item is done."""
     while stack:
-        if stack[-1] == -1:
+        if stack[-1] < 0:
+            if stack[-1] <= -2:
+                stack[-1] -= 1  # one more item in an indefinite map
             return False
         stack[-1] -= 1
         if stack[-1] > 0:

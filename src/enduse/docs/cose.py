@@ -31,6 +31,12 @@ VERIFYING_ALGS = {**SIGNING_ALGS, PS256: "PS256"}
 TAG_SIGN1, TAG_CWT = 18, 61
 
 
+_COMMON_PROTECTED = {
+    b"\xa2\x01\x27\x04\x48": EDDSA,  # {1: -8, 4: bstr .size 8}
+    b"\xa2\x01\x26\x04\x48": ES256,  # {1: -7, 4: bstr .size 8}
+}
+
+
 class CoseError(ValueError):
     pass
 
@@ -97,7 +103,10 @@ def decode_sign1(data: bytes) -> Sign1:
         raise CoseError("payload must be a byte string (detached payloads are not accepted)")
     if not isinstance(signature, bytes):
         raise CoseError("signature must be a byte string")
-    if protected:
+    if len(protected) == 13 and protected[:5] in _COMMON_PROTECTED:
+        # the header every enduse signer writes, {1: alg, 4: h'8 bytes'}: no decoder needed
+        protected_map = {ALG: _COMMON_PROTECTED[protected[:5]], KID: protected[5:]}
+    elif protected:
         try:
             protected_map = safe_loads(protected)
         except CborShapeError as e:

@@ -55,6 +55,13 @@ class Signer:
     chain_error: str | None = None  # why it does not chain to an active CSCA of its state
     direct: bool = False  # trusted by the verifier directly, not through a CSCA
     public_key: Any = field(default=None, compare=False, repr=False)
+    not_before: datetime = field(init=False, compare=False, repr=False)
+    not_after: datetime = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Read once: cryptography re-parses the ASN.1 time on every property access.
+        object.__setattr__(self, "not_before", self.certificate.not_valid_before_utc)
+        object.__setattr__(self, "not_after", self.certificate.not_valid_after_utc)
 
     @cached_property
     def description(self) -> dict[str, Any]:
@@ -64,8 +71,8 @@ class Signer:
             "authority": self.authority,
             "documents": sorted(self.documents) if self.documents is not None else None,
             "status": self.status,
-            "not_before": self.certificate.not_valid_before_utc.isoformat(),
-            "not_after": self.certificate.not_valid_after_utc.isoformat(),
+            "not_before": self.not_before.isoformat(),
+            "not_after": self.not_after.isoformat(),
             "subject": self.certificate.subject.rfc4514_string(),
         }
 

@@ -169,12 +169,11 @@ def _check_signer(
 ) -> None:
     if signer.chain_error:
         raise Failure(Reason.SIGNER_NOT_VALID, signer.chain_error)
-    cert = signer.certificate
-    if at < cert.not_valid_before_utc:
+    if at < signer.not_before:
         raise Failure(
             Reason.SIGNER_NOT_VALID, "signer certificate not yet valid", at=at.isoformat()
         )
-    if at > cert.not_valid_after_utc:
+    if at > signer.not_after:
         raise Failure(Reason.SIGNER_NOT_VALID, "signer certificate expired", at=at.isoformat())
     if signer.status == "revoked":
         when = signer.revoked_at.isoformat() if signer.revoked_at else None
