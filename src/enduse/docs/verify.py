@@ -209,7 +209,7 @@ def _check_content(doc_type: DocType, claims: dict, document: dict) -> None:
     try:
         model = SIGNED_MODELS[doc_type.code].model_validate(document)
     except ValidationError as e:
-        problem = problems_from_pydantic(e, root="document")[0]
+        problem = problems_from_pydantic(e, root="document", data=document)[0]
         raise Failure(Reason.BAD_CONTENT, str(problem), path=problem.path) from None
     issued = _model_path(model, doc_type.date_field)
     if not isinstance(issued, date) or day_start(issued) != claims[IAT]:

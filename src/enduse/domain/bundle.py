@@ -65,29 +65,50 @@ class ParsedBundle:
     warnings: tuple[Problem, ...]
 
 
+# An EUC is identified by (issuing authority, number): numbers are unique per authority only.
+Key = str | tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Reference:
     path: str
     kind: Literal["party", "authority", "euc", "licence", "shipment", "dvc"]
-    key: str
+    key: Key
 
 
 def load_bundle_text(
-    text: str | bytes, known_elsewhere: Callable[[str, str], bool] | None = None
+    text: str | bytes, known_elsewhere: Callable[[str, Key], bool] | None = None
 ) -> ParsedBundle:
-    if len(text) > MAX_BUNDLE_BYTES:
+    """Parse bundle JSON; every way it can be broken becomes a DomainError naming where."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BUNDLE_BYTES:
         raise DomainError([Problem("$", "too_large", f"bundle over {MAX_BUNDLE_BYTES} bytes")])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise DomainError(
+                [Problem("$", "bad_encoding", f"not UTF-8 at byte {e.start}")]
+            ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as e:
         raise DomainError(
             [Problem("$", "bad_json", f"{e.msg} at line {e.lineno} column {e.colno}")]
         ) from None
+    except RecursionError:
+        raise DomainError([Problem("$", "bad_json", "nested too deeply")]) from None
+    except ValueError as e:  # NaN/Infinity, integers beyond Python's digit limit
+        raise DomainError([Problem("$", "bad_json", str(e))]) from None
     return parse_bundle(data, known_elsewhere)
 
 
+def _not_json(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON value")
+
+
 def parse_bundle(
-    data: Any, known_elsewhere: Callable[[str, str], bool] | None = None
+    data: Any, known_elsewhere: Callable[[str, Key], bool] | None = None
 ) -> ParsedBundle:
     """Validate a bundle; `known_elsewhere(kind, key)` resolves references to the registry."""
     if not isinstance(data, dict):
@@ -98,7 +119,7 @@ def parse_bundle(
     try:
         bundle = Bundle.model_validate(data)
     except ValidationError as e:
-        raise DomainError(problems_from_pydantic(e)) from None
+        raise DomainError(problems_from_pydantic(e, data=data)) from None
     problems = duplicates(bundle)
     problems += dangling(bundle, known_elsewhere or (lambda kind, key: False))
     if problems:
@@ -113,19 +134,25 @@ def duplicates(bundle: Bundle) -> list[Problem]:
     """The same identity twice in one bundle."""
     problems: list[Problem] = []
 
-    def check(name: str, keys: list[str], what: str) -> None:
-        first: dict[str, int] = {}
+    def check(name: str, keys: list[Any], what: str) -> None:
+        first: dict[Any, int] = {}
         for i, key in enumerate(keys):
             if key in first:
                 problems.append(
-                    Problem(f"$.{name}[{i}]", "duplicate", f"{what} {key!r} also at [{first[key]}]")
+                    Problem(
+                        f"$.{name}[{i}]", "duplicate", f"{what} {_show(key)} also at [{first[key]}]"
+                    )
                 )
             else:
                 first[key] = i
 
     check("authorities", [a.id for a in bundle.authorities], "authority id")
     check("parties", [p.id for p in bundle.parties], "party id")
-    check("eucs", [e.key for e in bundle.eucs], "EUC number of this issuing authority")
+    check(
+        "eucs",
+        [(e.issuing_authority, e.euc_number) for e in bundle.eucs],
+        "EUC number of this issuing authority",
+    )
     check("licences", [x.licence_number for x in bundle.licences], "licence number")
     check("shipments", [s.shipment_id for s in bundle.shipments], "shipment id")
     check(
@@ -157,7 +184,7 @@ def references(bundle: Bundle) -> Iterator[Reference]:
         p = f"$.licences[{i}]"
         yield Reference(f"{p}.authority", "authority", lic.authority)
         yield Reference(f"{p}.applicant", "party", lic.applicant)
-        yield Reference(f"{p}.euc", "euc", lic.euc.key)
+        yield Reference(f"{p}.euc", "euc", (lic.euc.issuing_authority, lic.euc.euc_number))
     for i, s in enumerate(bundle.shipments):
         p = f"$.shipments[{i}]"
         yield Reference(f"{p}.licence_number", "licence", s.licence_number)
@@ -179,25 +206,35 @@ def references(bundle: Bundle) -> Iterator[Reference]:
         if r.proposed_end_user:
             yield Reference(f"{p}.proposed_end_user", "party", r.proposed_end_user)
         if r.original_euc:
-            yield Reference(f"{p}.original_euc", "euc", r.original_euc.key)
+            euc = (r.original_euc.issuing_authority, r.original_euc.euc_number)
+            yield Reference(f"{p}.original_euc", "euc", euc)
+        if r.original_dvc:
+            yield Reference(f"{p}.original_dvc", "dvc", r.original_dvc)
 
 
-def _keys(bundle: Bundle) -> dict[str, set[str]]:
+def _show(key: Key) -> str:
+    return repr(":".join(key)) if isinstance(key, tuple) else repr(key)
+
+
+def _keys(bundle: Bundle) -> dict[str, set[Key]]:
     return {
         "party": {p.id for p in bundle.parties},
         "authority": {a.id for a in bundle.authorities},
-        "euc": {e.key for e in bundle.eucs},
+        "euc": {(e.issuing_authority, e.euc_number) for e in bundle.eucs},
         "licence": {x.licence_number for x in bundle.licences},
         "shipment": {s.shipment_id for s in bundle.shipments},
         "dvc": {d.dvc_number for d in bundle.delivery_verifications},
     }
 
 
-def dangling(bundle: Bundle, known_elsewhere: Callable[[str, str], bool]) -> list[Problem]:
-    """References that point at nothing in the bundle nor (per the callback) in the registry."""
+def dangling(bundle: Bundle, known_elsewhere: Callable[[str, Key], bool]) -> list[Problem]:
+    """References that point at nothing in the bundle nor (per the callback) in the registry.
+
+    `known_elsewhere(kind, key)` gets an EUC's key as (issuing authority, number).
+    """
     keys = _keys(bundle)
     return [
-        Problem(ref.path, "dangling_reference", f"no {ref.kind} {ref.key!r} in the bundle")
+        Problem(ref.path, "dangling_reference", f"no {ref.kind} {_show(ref.key)} in the bundle")
         for ref in references(bundle)
         if ref.key not in keys[ref.kind] and not known_elsewhere(ref.kind, ref.key)
     ]

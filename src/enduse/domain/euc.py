@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from enduse.domain.types import (
     ControlEntryCode,
@@ -82,14 +83,19 @@ class EUC(Record):
     dvc_undertaking_days: int | None = None
     signed: str | None = None
 
-    @model_validator(mode="after")
-    def _lines_unique(self) -> EUC:
-        seen: set[int] = set()
-        for item in self.items:
-            if item.line in seen:
-                raise ValueError(f"items: line {item.line} appears twice")
-            seen.add(item.line)
-        return self
+    @field_validator("items")
+    @classmethod
+    def _lines_unique(cls, items: list[EucItem]) -> list[EucItem]:
+        first: dict[int, int] = {}
+        for i, item in enumerate(items):
+            if item.line in first:
+                raise PydanticCustomError(
+                    "duplicate",
+                    "line {line} appears twice, at [{first}] and [{second}]",
+                    {"line": item.line, "first": first[item.line], "second": i},
+                )
+            first[item.line] = i
+        return items
 
     @property
     def key(self) -> str:

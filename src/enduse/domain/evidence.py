@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from enduse.domain.types import (
     ControlEntryCode,
@@ -67,10 +67,21 @@ class Denial(Record):
     criteria: list[Criterion] = Field(default_factory=list)
 
 
+def _scope_kind(value: object) -> str:
+    return "all" if isinstance(value, str) else "categories"
+
+
+# A discriminated union, so a bad entry in a list is not also reported as "not 'all'".
+EmbargoScope = Annotated[
+    Annotated[Literal["all"], Tag("all")] | Annotated[list[ControlEntryCode], Tag("categories")],
+    Discriminator(_scope_kind),
+]
+
+
 class Embargo(Record):
     target_state: Country
     regime: Literal["UN", "EU", "OSCE", "national"]
-    scope: Literal["all"] | list[ControlEntryCode]
-    from_: IsoDate = Field(alias="from")
+    scope: EmbargoScope
+    starts: IsoDate = Field(alias="from")  # "from" is a Python keyword
     until: IsoDate | None = None
     source: str

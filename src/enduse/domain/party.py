@@ -35,7 +35,7 @@ class Party(Record):
 class Signatory(Record):
     name: str
     position: str | None = None
-    from_: IsoDate | None = Field(None, alias="from")
+    starts: IsoDate | None = Field(None, alias="from")  # "from" is a Python keyword
     until: IsoDate | None = None
 
 

@@ -13,18 +13,21 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from enduse.domain.codes import check_country, check_currency
 from enduse.domain.control_list import ControlEntryError, parse_control_entry
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DECIMAL = re.compile(r"-?\d{1,18}(\.\d{1,6})?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DECIMAL = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,6})?")
 
 
 def _iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "expected an ISO 8601 date string YYYY-MM-DD")
+    if not _DATE.fullmatch(value):
         raise ValueError(f"expected an ISO 8601 date YYYY-MM-DD, got {value!r}")
     try:
         return date.fromisoformat(value)
@@ -67,8 +70,9 @@ Currency = Annotated[str, AfterValidator(check_currency)]
 DecimalString = Annotated[str, AfterValidator(_decimal_string)]
 ControlEntryCode = Annotated[str, AfterValidator(_control_entry)]
 Criterion = Annotated[int | str, AfterValidator(_criterion)]
-Quantity = Annotated[int | float, Field(gt=0)]
-Count = Annotated[int | float, Field(ge=0)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Quantity = Annotated[int | FiniteFloat, Field(gt=0)]
+Count = Annotated[int | FiniteFloat, Field(ge=0)]
 Line = Annotated[int, Field(ge=1)]
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -80,7 +84,7 @@ class Record(BaseModel):
     import and export) and reported as warnings by `unknown_keys`.
     """
 
-    model_config = ConfigDict(strict=True, extra="allow", populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="allow")
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
