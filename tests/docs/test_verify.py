@@ -73,10 +73,19 @@ def test_prefix_option_restricts_the_document_type(session_pki, cz_payload):
     assert r.result is Reason.BAD_PREFIX
 
 
+def _dangling_character(p: str) -> str:
+    """Cut the Base45 body to a length that leaves one character over (never a valid length)."""
+    body = p[5:]
+    return p[:5] + body[: len(body) - (len(body) % 3 + 2) % 3]
+
+
 @pytest.mark.parametrize(
-    "mutate", [lambda p: p[:-1], lambda p: p[:20] + "a" + p[21:], lambda p: p + "é"]
+    "mutate",
+    [_dangling_character, lambda p: p[:20] + "a" + p[21:], lambda p: p + "é"],
+    ids=["length", "lowercase", "non-ascii"],
 )
 def test_broken_base45(session_pki, cz_payload, mutate):
+    assert (len(_dangling_character(cz_payload)) - 5) % 3 == 1
     r = verify(mutate(cz_payload), session_pki.store(), at=AT)
     assert r.result is Reason.BAD_BASE45
 

@@ -85,11 +85,45 @@ def _strip_tags(data: bytes) -> bytes:
     return data
 
 
+def _bstr(data: bytes, pos: int) -> tuple[bytes, int] | None:
+    """A definite byte string at `pos`, or None when it is anything else."""
+    if pos >= len(data):
+        return None
+    head = data[pos]
+    if 0x40 <= head <= 0x57:
+        size, pos = head - 0x40, pos + 1
+    elif 0x58 <= head <= 0x5A:
+        width = 1 << (head - 0x58)
+        size, pos = int.from_bytes(data[pos + 1 : pos + 1 + width], "big"), pos + 1 + width
+    else:
+        return None
+    if pos + size > len(data):
+        return None
+    return data[pos : pos + size], pos + size
+
+
+def _split_common(data: bytes) -> list[Any] | None:
+    """The usual shape, [bstr, {}, bstr, bstr], read without a general decoder; else None."""
+    if data[:1] != b"\x84":
+        return None
+    protected = _bstr(data, 1)
+    if protected is None or protected[1] >= len(data) or data[protected[1]] != 0xA0:
+        return None
+    payload = _bstr(data, protected[1] + 1)
+    signature = _bstr(data, payload[1]) if payload else None
+    if payload is None or signature is None or signature[1] != len(data):
+        return None
+    return [protected[0], {}, payload[0], signature[0]]
+
+
 def decode_sign1(data: bytes) -> Sign1:
-    try:
-        outer = safe_loads(_strip_tags(data))
-    except CborShapeError as e:
-        raise CoseError(f"not CBOR: {e}") from None
+    body = _strip_tags(data)
+    outer = _split_common(body)
+    if outer is None:
+        try:
+            outer = safe_loads(body)
+        except CborShapeError as e:
+            raise CoseError(f"not CBOR: {e}") from None
     if not isinstance(outer, list) or len(outer) != 4:
         raise CoseError(
             "COSE_Sign1 is an array of four: protected, unprotected, payload, signature"

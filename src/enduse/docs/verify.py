@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from enduse.docs.base45 import Base45Error, b45decode
 from enduse.docs.cbor_safe import CborShapeError, safe_loads
 from enduse.docs.compact import EXP, IAT, ISS, day_end, day_start
-from enduse.docs.content import SIGNED_MODELS
+from enduse.docs.content import field, validate_content
 from enduse.docs.cose import VERIFYING_ALGS, CoseError, Sign1, decode_sign1, verify_signature
 from enduse.docs.doctypes import BY_PREFIX, DOCUMENT_CLAIM, DocType, get_path
 from enduse.docs.reasons import Failure, Reason, Verification
@@ -207,24 +207,18 @@ def _check_window(claims: dict, at: datetime) -> None:
 
 def _check_content(doc_type: DocType, claims: dict, document: dict) -> None:
     try:
-        model = SIGNED_MODELS[doc_type.code].model_validate(document)
+        model = validate_content(doc_type.code, document)
     except ValidationError as e:
         problem = problems_from_pydantic(e, root="document", data=document)[0]
         raise Failure(Reason.BAD_CONTENT, str(problem), path=problem.path) from None
-    issued = _model_path(model, doc_type.date_field)
+    issued = field(model, doc_type.date_field)
     if not isinstance(issued, date) or day_start(issued) != claims[IAT]:
         raise Failure(Reason.BAD_CLAIMS, f"iat differs from document.{doc_type.date_field}")
-    expiry = _model_path(model, doc_type.expiry_field) if doc_type.expiry_field else None
+    expiry = field(model, doc_type.expiry_field) if doc_type.expiry_field else None
     if (day_end(expiry) if isinstance(expiry, date) else None) != claims.get(EXP):
         raise Failure(Reason.BAD_CLAIMS, f"exp differs from document.{doc_type.expiry_field}")
     if doc_type.state_field and document.get(doc_type.state_field) != claims[ISS]:
         raise Failure(Reason.BAD_CLAIMS, f"iss differs from document.{doc_type.state_field}")
-
-
-def _model_path(model: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        model = getattr(model, part, None)
-    return model
 
 
 def jsonable(value: Any) -> Any:

@@ -25,6 +25,19 @@ IntermediaryRole = Literal["broker", "agent", "freight_forwarder", "consignee", 
 ReexportKind = Literal["prohibited", "prior_written_consent", "allowed_to"]
 
 
+def check_lines_unique(lines: list[object]) -> None:
+    """An EUC's line numbers identify its items: each may appear once."""
+    first: dict[object, int] = {}
+    for i, line in enumerate(lines):
+        if line in first:
+            raise PydanticCustomError(
+                "duplicate",
+                "line {line} appears twice, at [{first}] and [{second}]",
+                {"line": line, "first": first[line], "second": i},
+            )
+        first[line] = i
+
+
 class EucItem(Record):
     line: Line
     description: str
@@ -86,15 +99,7 @@ class EUC(Record):
     @field_validator("items")
     @classmethod
     def _lines_unique(cls, items: list[EucItem]) -> list[EucItem]:
-        first: dict[int, int] = {}
-        for i, item in enumerate(items):
-            if item.line in first:
-                raise PydanticCustomError(
-                    "duplicate",
-                    "line {line} appears twice, at [{first}] and [{second}]",
-                    {"line": item.line, "first": first[item.line], "second": i},
-                )
-            first[item.line] = i
+        check_lines_unique([item.line for item in items])
         return items
 
     @property

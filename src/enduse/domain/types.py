@@ -19,7 +19,8 @@ from enduse.domain.codes import check_country, check_currency
 from enduse.domain.control_list import ControlEntryError, parse_control_entry
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DECIMAL = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,6})?")
+DECIMAL_PATTERN = r"^-?[0-9]{1,18}(\.[0-9]{1,6})?$"
+_DECIMAL = re.compile(DECIMAL_PATTERN)
 
 
 def _iso_date(value: Any) -> Any:
@@ -35,7 +36,7 @@ def _iso_date(value: Any) -> Any:
         raise ValueError(f"{value!r} is not a calendar date") from None
 
 
-def _decimal_string(value: str) -> str:
+def check_decimal(value: str) -> str:
     if not _DECIMAL.fullmatch(value):
         raise ValueError(f"expected a decimal string such as '1250.00', got {value!r}")
     return value
@@ -67,7 +68,7 @@ def _criterion(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Country = Annotated[str, AfterValidator(check_country)]
 Currency = Annotated[str, AfterValidator(check_currency)]
-DecimalString = Annotated[str, AfterValidator(_decimal_string)]
+DecimalString = Annotated[str, AfterValidator(check_decimal)]
 ControlEntryCode = Annotated[str, AfterValidator(_control_entry)]
 Criterion = Annotated[int | str, AfterValidator(_criterion)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
