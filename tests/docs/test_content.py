@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from enduse.docs.compact import embed_parties
 from enduse.docs.content import (
@@ -100,6 +100,7 @@ def test_compiled_and_model_validation_agree_on_mutations(seed_bundle, data):
 
 def test_a_validator_needing_instances_is_refused_at_compile_time():
     class Holder(BaseModel):
+        model_config = ConfigDict(strict=True)
         parties: list[Party]
 
         @field_validator("parties")
@@ -110,3 +111,11 @@ def test_a_validator_needing_instances_is_refused_at_compile_time():
 
     with pytest.raises(TypeError, match="needs model instances"):
         _compile(Holder)
+
+
+def test_a_lax_model_is_refused_at_compile_time():
+    class Lax(BaseModel):
+        count: int
+
+    with pytest.raises(TypeError, match="not strict"):
+        _compile(Lax)

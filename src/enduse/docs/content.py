@@ -86,6 +86,10 @@ def _without_instances(node: Any, definitions: dict[str, Any]) -> Any:
         return node
     kind = node.get("type")
     if kind == "model":
+        if not node.get("config", {}).get("strict"):
+            raise TypeError(
+                f"{node['cls'].__name__} is not strict: its fields would validate laxly"
+            )
         inner = dict(node["schema"])
         if "ref" in node:
             inner["ref"] = node["ref"]
@@ -121,7 +125,8 @@ def _compile(model: type[BaseModel]) -> SchemaValidator:
         if schema.get("type") == "definitions"
         else {}
     )
-    return SchemaValidator(_without_instances(schema, definitions))
+    # The models are strict (checked above); their config goes with the model nodes, so say it here.
+    return SchemaValidator(_without_instances(schema, definitions), config={"strict": True})
 
 
 CONTENT_VALIDATORS: dict[str, SchemaValidator] = {
