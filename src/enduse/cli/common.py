@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -20,8 +21,15 @@ from enduse.docs.qr import QrError
 from enduse.docs.trust_list import TrustListError
 from enduse.domain.errors import DomainError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes, no highlighting: a Base45 payload contains ":A:", which must stay ":A:".
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def emit(text: str) -> None:
+    """A value for machines (payload, kid, key): written exactly, never through Rich."""
+    typer.echo(text)
+
 
 USAGE = 2
 
@@ -31,7 +39,7 @@ def local_pki() -> LocalPki:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -42,7 +50,7 @@ def user_errors() -> Iterator[None]:
         yield
     except DomainError as e:
         for p in e.problems[:20]:
-            err.print(f"[bold red]error:[/] {p.path}: {p.reason}: {p.message}", markup=False)
+            err.print(f"error: {p.path}: {p.reason}: {p.message}", markup=False)
         if len(e.problems) > 20:
             err.print(f"... and {len(e.problems) - 20} more problems")
         raise typer.Exit(1) from None
@@ -90,4 +98,4 @@ def print_rows(headers: list[str], rows: list[list[str]], title: str | None = No
         out.print(table)
         return
     for line in [headers, *rows]:
-        out.print("\t".join(Text.from_markup(cell).plain for cell in line), markup=False)
+        emit("\t".join(Text.from_markup(cell, emoji=False).plain for cell in line))

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 import cbor2
 import typer
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from rich.markup import escape
 
 from enduse.cli.common import err, local_pki, out, print_rows, user_errors
 from enduse.config import home
@@ -57,7 +58,7 @@ def _ensure_pki(pki: LocalPki, bundle: Bundle) -> None:
                 pki.signing_key(authority.id, doc_type, CHECK_AT.date())
             except PkiError:
                 pki.issue_signer(authority.state, authority.id, [doc_type], valid_from=PKI_START)
-                err.print(f"issued a {doc_type.code} signer to {authority.id}")
+                err.print(f"issued a {doc_type.code} signer to {authority.id}", markup=False)
 
 
 def _tampered(payload: str) -> str:
@@ -109,8 +110,16 @@ def _run() -> None:
         scanned = read_qr(png)
         for when in (CHECK_AT, datetime.now(UTC)):
             r = verify(scanned, pki.store(), at=when)
-            detail = "" if r.valid else r.details.get("message", "")
-            rows.append([euc.key, png.name, f"{when:%Y-%m-%d}", _style(r.result.value), detail])
+            detail = "" if r.valid else escape(r.details.get("message", ""))
+            rows.append(
+                [
+                    escape(euc.key),
+                    escape(png.name),
+                    f"{when:%Y-%m-%d}",
+                    _style(r.result.value),
+                    detail,
+                ]
+            )
         first = first or (euc.euc_number, payload)
     assert first is not None
     bad = {
@@ -121,11 +130,13 @@ def _run() -> None:
         png = qr_dir / f"{first[0]}-{label}.png"
         write_qr(payload, png)
         r = verify(read_qr(png), pki.store(), at=CHECK_AT)
-        rows.append([f"{label} copy of {first[0]}", png.name, f"{CHECK_AT:%Y-%m-%d}",
-                     _style(r.result.value), r.details.get("message", "")])  # fmt: skip
+        rows.append([escape(f"{label} copy of {first[0]}"), escape(png.name), f"{CHECK_AT:%Y-%m-%d}",
+                     _style(r.result.value), escape(r.details.get("message", ""))])  # fmt: skip
     print_rows(["document", "QR image", "verified at", "result", "detail"], rows, "Seed scenario")
-    out.print(f"QR codes are in {qr_dir}")
-    out.print("Try: enduse verify --image " + str(qr_dir / f"{first[0]}.png") + " --at 2025-06-01")
+    out.print(f"QR codes are in {qr_dir}", markup=False)
+    out.print(
+        f"Try: enduse verify --image {qr_dir / (first[0] + '.png')} --at 2025-06-01", markup=False
+    )
 
 
 def _style(reason: str) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from enduse.cli.common import err, local_pki, out, user_errors
+from enduse.cli.common import emit, err, local_pki, user_errors
 from enduse.docs.qr import write_qr
 from enduse.docs.signing import sign_euc
 from enduse.domain.bundle import load_bundle_text
@@ -30,9 +30,9 @@ def sign(
     with user_errors():
         parsed = load_bundle_text(bundle_file.read_bytes())
         for w in parsed.warnings:
-            err.print(f"warning: {w}")
+            err.print(f"warning: {w}", markup=False)
         payload = sign_euc(parsed.bundle, euc, local_pki(), authority)
         if qr is not None:
             write_qr(payload, qr)
-            err.print(f"QR code written to {qr}")
-    out.print(payload)
+            err.print(f"QR code written to {qr}", markup=False)
+    emit(payload)

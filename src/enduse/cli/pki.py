@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from enduse.cli.common import USAGE, err, fail, local_pki, out, parse_day, print_rows, user_errors
+from enduse.cli.common import (
+    USAGE,
+    emit,
+    err,
+    fail,
+    local_pki,
+    out,
+    parse_day,
+    print_rows,
+    user_errors,
+)
 from enduse.docs.doctypes import parse_doc_types
 from enduse.docs.pki import kid_of
 
@@ -27,8 +37,8 @@ def init_state(
     """Create the state's country signing CA (CSCA)."""
     with user_errors():
         kid = local_pki().init_state(state.upper(), parse_day(valid_from, "--valid-from"), years)
-    err.print(f"CSCA of {state.upper()} created")
-    out.print(kid.hex())
+    err.print(f"CSCA of {state.upper()} created", markup=False)
+    emit(kid.hex())
 
 
 @app.command("issue-signer")
@@ -56,7 +66,7 @@ def issue_signer(
             parse_day(valid_from, "--valid-from"),
             parse_day(valid_until, "--valid-until"),
         )
-    out.print(kid.hex())
+    emit(kid.hex())
 
 
 @app.command("revoke-signer")
@@ -64,7 +74,7 @@ def revoke_signer(kid: Annotated[str, typer.Argument(help="the signer's kid (hex
     """Revoke a document signer: every document it signed stops verifying."""
     with user_errors():
         signer = local_pki().revoke_signer(kid)
-    out.print(f"revoked {signer.kid.hex()} ({signer.authority}, {signer.state})")
+    out.print(f"revoked {signer.kid.hex()} ({signer.authority}, {signer.state})", markup=False)
 
 
 @app.command("list")
@@ -100,8 +110,8 @@ def export(
     """Write the trust list as a signed note; prints the verifier key to give to importers."""
     with user_errors():
         vkey = local_pki().export_trust_list(file)
-    err.print(f"trust list written to {file}; importers need this verifier key:")
-    out.print(vkey)
+    err.print(f"trust list written to {file}; importers need this verifier key:", markup=False)
+    emit(vkey)
 
 
 @trust_app.command("import")
@@ -116,7 +126,8 @@ def import_(
         incoming, opened = local_pki().import_trust_list(file, vkey or [])
     signers = ", ".join(s.key_id for s in opened.verified)
     out.print(
-        f"imported {len(incoming.cscas)} CSCAs and {len(incoming.signers)} signers, signed by {signers}"
+        f"imported {len(incoming.cscas)} CSCAs and {len(incoming.signers)} signers, signed by {signers}",
+        markup=False,
     )
 
 
@@ -124,4 +135,4 @@ def import_(
 def show_vkey() -> None:
     """Print this installation's trust-list verifier key (public)."""
     with user_errors():
-        out.print(local_pki().vkey())
+        emit(local_pki().vkey())

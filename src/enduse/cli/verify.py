@@ -13,8 +13,9 @@ from typing import Annotated, Any
 
 import typer
 from cryptography import x509
+from rich.markup import escape
 
-from enduse.cli.common import USAGE, err, fail, local_pki, out, parse_time, read_stdin
+from enduse.cli.common import USAGE, emit, err, fail, local_pki, out, parse_time, read_stdin
 from enduse.docs import note
 from enduse.docs.doctypes import DOC_TYPES
 from enduse.docs.local_pki import PkiError
@@ -60,7 +61,7 @@ def command(
     result = verify(text, store, at=when, prefix=prefix)
     result.details.setdefault("verified_at", when.isoformat())
     if as_json:
-        out.print_json(json.dumps(result.as_dict(), default=str))
+        emit(json.dumps(result.as_dict(), default=str, indent=2, ensure_ascii=False))
     else:
         _print(result)
     raise typer.Exit(0 if result.valid else 1)
@@ -97,7 +98,8 @@ def _trust(trust_list: Path | None, keys: list[str], certs: list[Path]) -> Trust
                 names = ", ".join(s.key_id for s in opened.unverified)
                 err.print(
                     f"warning: {trust_list} is signed by {names}, which this installation does not "
-                    "trust; import it with `enduse pki trust-list import --vkey ...` to check it"
+                    "trust; import it with `enduse pki trust-list import --vkey ...` to check it",
+                    markup=False,
                 )
         for path in certs:
             store.trust_directly(_load_cert(path))
@@ -125,7 +127,7 @@ def _print(result: Verification) -> None:
     if result.valid:
         out.print(f"[bold green]valid[/]  {PLAIN_WORDS[result.result]}")
     else:
-        out.print(f"[bold red]{result.result.value}[/]  {message}")
+        out.print(f"[bold red]{result.result.value}[/]  {escape(str(message))}")
         if "path" in result.details:
             out.print(f"  at: {result.details['path']}", markup=False)
     doc = result.document
