@@ -25,8 +25,8 @@ from enduse.docs.verify import inflate, verify
 from enduse.domain.bundle import load_bundle_text
 from enduse.scenarios import scenario_text
 
-ROUNDS = 15
-PER_ROUND = 0.2  # seconds per measurement
+ROUNDS = 31
+PER_ROUND = 0.1  # seconds per measurement
 
 
 def rate(fn, seconds: float = PER_ROUND) -> float:

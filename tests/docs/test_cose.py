@@ -500,3 +500,14 @@ def test_mutated_messages_only_raise_cose_error(data: st.DataObject) -> None:
         return
     # A single-byte change that still decodes must not verify.
     assert verify_signature(msg, key.public_key()) is False
+
+
+@given(
+    protected=st.binary(max_size=40),
+    payload=st.binary(max_size=70_000),
+    aad=st.binary(max_size=300),
+)
+@settings(max_examples=200, deadline=None)
+def test_sig_structure_is_the_cbor_encoding_of_the_rfc_array(protected, payload, aad):
+    expected = cbor2.dumps(["Signature1", protected, aad, payload])
+    assert sig_structure(protected, payload, aad) == expected

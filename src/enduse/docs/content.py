@@ -25,7 +25,7 @@ from enduse.domain.licence import Licence
 from enduse.domain.party import Party
 from enduse.domain.reexport import ReexportRequest
 from enduse.domain.shipment import DeliveryVerification
-from enduse.domain.types import DECIMAL_PATTERN, check_decimal
+from enduse.domain.types import DATE_PATTERN, DECIMAL_PATTERN, check_decimal, iso_date
 
 
 class SignedIntermediary(Intermediary):
@@ -73,6 +73,12 @@ _RUST_TWINS = {
     check_country: lambda: core_schema.literal_schema(sorted(countries())),
     check_currency: lambda: core_schema.literal_schema(sorted(currencies())),
     check_decimal: lambda: core_schema.str_schema(pattern=DECIMAL_PATTERN, strict=True),
+    iso_date: lambda: core_schema.chain_schema(
+        [
+            core_schema.str_schema(pattern=DATE_PATTERN, strict=True),
+            core_schema.date_schema(strict=False),
+        ]
+    ),
 }
 
 # Validators that take model instances, and the plain-data check that replaces each.

@@ -74,7 +74,29 @@ class Sign1:
 
 
 def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:
-    return cbor2.dumps(["Signature1", protected, external_aad, payload])
+    """The bytes a COSE_Sign1 signature covers: ["Signature1", protected, aad, payload]."""
+    return (
+        b"\x84\x6aSignature1"
+        + _bstr_head(protected)
+        + _bstr_head(external_aad)
+        + _bstr_head(payload)
+    )
+
+
+def _bstr_head(value: bytes) -> bytes:
+    """A byte string in CBOR's preferred (shortest) encoding, as cbor2.dumps writes it."""
+    n = len(value)
+    if n < 24:
+        head = bytes([0x40 | n])
+    elif n < 0x100:
+        head = bytes([0x58, n])
+    elif n < 0x10000:
+        head = b"\x59" + n.to_bytes(2, "big")
+    elif n < 0x100000000:
+        head = b"\x5a" + n.to_bytes(4, "big")
+    else:
+        head = b"\x5b" + n.to_bytes(8, "big")
+    return head + value
 
 
 def _strip_tags(data: bytes) -> bytes:

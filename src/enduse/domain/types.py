@@ -18,12 +18,13 @@ from pydantic_core import PydanticCustomError
 from enduse.domain.codes import check_country, check_currency
 from enduse.domain.control_list import ControlEntryError, parse_control_entry
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE = re.compile(DATE_PATTERN)
 DECIMAL_PATTERN = r"^-?[0-9]{1,18}(\.[0-9]{1,6})?$"
 _DECIMAL = re.compile(DECIMAL_PATTERN)
 
 
-def _iso_date(value: Any) -> Any:
+def iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
@@ -65,7 +66,7 @@ def _criterion(value: Any) -> Any:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[date, BeforeValidator(iso_date)]
 Country = Annotated[str, AfterValidator(check_country)]
 Currency = Annotated[str, AfterValidator(check_currency)]
 DecimalString = Annotated[str, AfterValidator(check_decimal)]
