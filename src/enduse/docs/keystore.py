@@ -13,6 +13,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
+from enduse.durable import write_durably
+
 _KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
@@ -50,14 +52,12 @@ class Keystore:
         )
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.root, 0o700)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(fd, pem)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            write_durably(path, pem, 0o600, exclusive=True)
+        except FileExistsError:
+            raise KeystoreError(
+                f"key {key_id} already exists; keys are never overwritten"
+            ) from None
 
     def load(self, key_id: str) -> Any:
         path = self._path(key_id)

@@ -24,6 +24,7 @@ from enduse.docs.keystore import Keystore
 from enduse.docs.pki import create_csca, issue_dsc, kid_of
 from enduse.docs.trust_list import Signer, TrustListError, TrustStore, from_note, to_note
 from enduse.domain.codes import check_country
+from enduse.durable import write_durably
 
 # Certificates start this far back by default so EUCs issued on paper in the last two years
 # can be digitised and verified "as of" their dates; pass valid_from for a stricter PKI.
@@ -41,18 +42,6 @@ def _day(d: date) -> datetime:
     return datetime.combine(d, time(0, 0), UTC)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-
-
 @dataclass(frozen=True)
 class SigningKey:
     signer: Signer
@@ -68,6 +57,10 @@ class LocalPki:
         self.dir = home / "pki"
         self.keys = Keystore(home / "keys", passphrase)
         self._store: TrustStore | None = None
+
+    def _write(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_durably(path, data)
 
     # --- the working trust list ------------------------------------------------------------
 
@@ -89,7 +82,7 @@ class LocalPki:
 
     def _save(self) -> None:
         text = json.dumps(self.store().to_json(), indent=1, sort_keys=True) + "\n"
-        write_atomic(self.list_path, text.encode("utf-8"))
+        self._write(self.list_path, text.encode("utf-8"))
 
     # --- states and signers ----------------------------------------------------------------
 
@@ -205,7 +198,7 @@ class LocalPki:
             )
             key, _vkey = note.generate_ed25519(name)
             self.keys.save(TRUST_LIST_SIGNER_KEY, key)
-            write_atomic(name_path, name.encode("utf-8"))
+            self._write(name_path, name.encode("utf-8"))
         name = name_path.read_text("utf-8").strip()
         return note.ed25519_signer(name, self.keys.load(TRUST_LIST_SIGNER_KEY))
 
@@ -226,11 +219,11 @@ class LocalPki:
         if vkey not in known:
             path = self.dir / "trusted-keys"
             old = path.read_text("utf-8") if path.exists() else ""
-            write_atomic(path, (old + vkey + "\n").encode("utf-8"))
+            self._write(path, (old + vkey + "\n").encode("utf-8"))
 
     def export_trust_list(self, path: Path) -> str:
         text = to_note(self.store(), self._list_signer())
-        write_atomic(path, text.encode("utf-8"))
+        write_durably(path, text.encode("utf-8"))
         return self.vkey()
 
     def verifiers(self, extra_vkeys: list[str] = ()) -> list[note.Verifier]:  # type: ignore[assignment]

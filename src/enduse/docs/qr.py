@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Literal
 
 import segno
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
+
+from enduse.durable import write_durably
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -116,7 +117,7 @@ def write_qr(payload: str, path: Path) -> None:
         )
     if not path.parent.is_dir():
         raise FileNotFoundError(2, "no such directory", str(path.parent))
-    _write_atomically(path, data)
+    write_durably(path, data)
 
 
 def read_qr(source: Path | bytes) -> str:
@@ -152,35 +153,6 @@ def _check_geometry(scale: int, border: int) -> None:
         raise ValueError(f"scale must be an int >= 1, not {scale!r}")
     if isinstance(border, bool) or not isinstance(border, int) or border < 0:
         raise ValueError(f"border must be an int >= 0, not {border!r}")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # O_EXCL on a random name: no clobbering, no symlink games; the kernel applies the umask.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open directories
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _read_capped(path: Path) -> bytes:

@@ -1,0 +1,49 @@
+"""Write a file so that a crash leaves the old content or the new one, never a mix.
+
+Used for everything enduse keeps on disk: keys, the trust list, QR images.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def write_durably(path: Path, data: bytes, mode: int = 0o666, *, exclusive: bool = False) -> None:
+    """Write `data` to `path` via a synced temporary file in the same directory.
+
+    `mode` is applied through the umask, as for any new file. With
+    `exclusive`, an existing `path` is never replaced (FileExistsError).
+    """
+    # O_EXCL on a random name: no clobbering, no symlink games.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if exclusive:
+            os.link(tmp, path)  # fails if `path` exists, atomically
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # platforms that cannot open a directory
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
