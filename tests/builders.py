@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
-from enduse.docs.base45 import b45decode, b45encode
-from enduse.docs.cose import decode_sign1
+from enduse.docs.base45 import b45encode
 from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
+from enduse.docs.forgery import altered, open_payload
 from enduse.docs.local_pki import LocalPki
-from enduse.docs.verify import inflate
 
 PKI_START = date(2025, 1, 1)
 AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # inside the scenario EUCs' validity
@@ -32,12 +30,6 @@ def make_pki(home: Path) -> LocalPki:
     return pki
 
 
-def open_payload(payload: str) -> tuple[str, Any, dict[Any, Any]]:
-    """(prefix, COSE message, claims) of a payload: the raw material for crafting variants."""
-    msg = decode_sign1(inflate(b45decode(payload[5:])))
-    return payload[:5], msg, cbor2.loads(msg.payload)
-
-
 def rebuild(
     prefix: str,
     protected: bytes,
@@ -53,15 +45,18 @@ def rebuild(
     return prefix + b45encode(zlib.compress(cose) if compress else cose)
 
 
-Mutator = Callable[[dict[Any, Any]], None]
-
-
-def with_claims(payload: str, mutate: Mutator) -> str:
-    """The payload with its claims changed but the original signature kept (tampering)."""
-    prefix, msg, claims = open_payload(payload)
-    mutate(claims)
-    return rebuild(prefix, msg.protected, msg.unprotected, cbor2.dumps(claims), msg.signature)
-
-
 def document_of(payload: str) -> dict[str, Any]:
     return open_payload(payload)[2][DOCUMENT_CLAIM]
+
+
+with_claims = altered  # tampering: claims changed, the original signature kept
+__all__ = [
+    "AT",
+    "CZ_EUC",
+    "PKI_START",
+    "document_of",
+    "make_pki",
+    "open_payload",
+    "rebuild",
+    "with_claims",
+]

@@ -85,10 +85,10 @@ def test_a_trust_list_file_from_another_installation(run, payload, tmp_path):
     vkey = run("pki", "trust-list", "export", str(exported)).stdout.strip()
     fresh = {"ENDUSE_HOME": str(tmp_path / "fresh")}
     r = run("verify", payload, "--at", "2025-06-01", "--trust-list", str(exported), env=fresh)
-    assert r.exit_code == 0 and "does not trust" in r.stderr  # works, with a warning
+    assert r.exit_code == 2 and "unknown_key" in r.stderr and "--trust-list-key" in r.stderr
     r = run("verify", payload, "--at", "2025-06-01", "--trust-list", str(exported),
             "--trust-list-key", vkey, env=fresh)  # fmt: skip
-    assert r.exit_code == 0 and "warning" not in r.stderr
+    assert r.exit_code == 0 and r.stdout.split()[0] == "valid"
     assert (
         run("verify", payload, "--at", "2025-06-01", env=fresh).stdout.split()[0]
         == "unknown_signer"
@@ -133,3 +133,62 @@ def test_the_installed_command(payload, home):
         [exe, "verify", "--at", "x", payload], capture_output=True, text=True, env=env
     )
     assert usage.returncode == 2
+
+
+def test_an_attackers_own_trust_list_is_refused(run, payload, tmp_path, bundle_file):
+    """Whoever hands over a forged EUC can hand over a trust list too: it must not count."""
+    evil = {"ENDUSE_HOME": str(tmp_path / "evil")}
+    run("pki", "init-state", "--state", "CZ", env=evil)
+    run(
+        "pki",
+        "issue-signer",
+        "--state",
+        "CZ",
+        "--authority",
+        "CZ-MOD",
+        "--documents",
+        "EUC",
+        env=evil,
+    )
+    forged = run(
+        "euc", "sign", str(bundle_file), "--euc", "CZ-MOD-2025-0042", env=evil
+    ).stdout.strip()
+    evil_list = tmp_path / "evil.note"
+    run("pki", "trust-list", "export", str(evil_list), env=evil)
+    assert run("verify", forged, "--at", "2025-06-01").stdout.split()[0] == "unknown_signer"
+    r = run("verify", forged, "--at", "2025-06-01", "--trust-list", str(evil_list))
+    assert r.exit_code == 2 and r.stdout == ""
+
+
+def test_hostile_files_are_refused_without_reading_them_whole(run, payload):
+    r = run("verify", payload, "--trust-list", "/dev/zero")
+    assert r.exit_code == 2 and "over the limit" in r.stderr
+    r = run("verify", payload, "--trust-cert", "/dev/zero")
+    assert r.exit_code == 2 and "over the limit" in r.stderr
+
+
+def test_a_certificate_with_an_unknown_key_algorithm(run, payload, tmp_path, home):
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from enduse.docs.local_pki import LocalPki
+
+    signer = next(iter(LocalPki(home).store().signers.values()))
+    der = signer.certificate.public_bytes(Encoding.DER)
+    weird = tmp_path / "weird.der"
+    weird.write_bytes(der.replace(bytes.fromhex("06032b6570"), bytes.fromhex("06032b6563")))
+    r = run("verify", payload, "--trust-cert", str(weird))
+    assert r.exit_code == 2 and "unsupported key algorithm" in r.stderr
+
+
+def test_a_reader_that_stops_early_does_not_change_the_exit_code(payload, home):
+    exe = Path(sys.executable).with_name("enduse")
+    env = {"ENDUSE_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    for extra in ([], ["--json"]):
+        proc = subprocess.Popen(
+            [exe, "verify", "--at", "2025-06-01", *extra, payload],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )  # fmt: skip
+        proc.stdout.close()  # like `| head -0`: nobody reads
+        _, stderr = proc.communicate()
+        assert proc.returncode == 0, stderr
+        assert b"Traceback" not in stderr

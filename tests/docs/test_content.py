@@ -79,20 +79,23 @@ def test_compiled_and_model_validation_agree_on_mutations(seed_bundle, data):
         target: Any = doc
         while isinstance(target, dict | list) and target and data.draw(st.booleans()):
             key = data.draw(
-                st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
+                st.sampled_from(
+                    sorted(target, key=str) if isinstance(target, dict) else range(len(target))
+                )
             )
             if not isinstance(target[key], dict | list):
                 break
             target = target[key]
         if isinstance(target, dict) and target:
-            key = data.draw(st.sampled_from(sorted(target)))
+            key = data.draw(st.sampled_from(sorted(target, key=str)))
             action = data.draw(st.sampled_from(["set", "drop", "add"]))
             if action == "set":
                 target[key] = data.draw(VALUES)
             elif action == "drop":
                 del target[key]
             else:
-                target[data.draw(st.text(min_size=1, max_size=4))] = data.draw(VALUES)
+                new_key = data.draw(st.one_of(st.text(min_size=1, max_size=4), st.integers(-2, 2)))
+                target[new_key] = data.draw(VALUES)
         elif isinstance(target, list) and target:
             target[data.draw(st.integers(0, len(target) - 1))] = data.draw(VALUES)
     assert verdict(code, doc, compiled=True) == verdict(code, doc, compiled=False)

@@ -20,6 +20,7 @@ import segno
 import zxingcpp
 from PIL import Image, ImageFile, ImageFilter
 
+from enduse import files
 from enduse.docs import qr
 from enduse.docs.qr import QrError, qr_png, qr_svg, qr_symbol, read_qr, write_qr
 
@@ -257,7 +258,7 @@ def test_write_qr_interrupted_leaves_old_file(
     def broken_replace(src: Any, dst: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(qr.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         write_qr(PAYLOAD, path)
     assert path.read_bytes() == b"old content"

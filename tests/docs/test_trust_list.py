@@ -93,3 +93,73 @@ def test_a_revoked_csca_breaks_its_signers_chain(session_pki):
     store = TrustStore.from_json(data)
     bg = [s for s in store.signers.values() if s.state == "BG"]
     assert bg and all(s.chain_error == "its CSCA is revoked" for s in bg)
+
+
+def test_merge_never_undoes_a_csca_revocation(tmp_path):
+    ours = make_pki(tmp_path / "a")
+    older = TrustStore.from_json(ours.store().to_json())
+    data = ours.store().to_json()
+    for c in data["cscas"]:
+        if c["state"] == "CZ":
+            c["status"] = "revoked"
+    revoked = TrustStore.from_json(data)
+    revoked.merge(older)  # an older list where the CZ CSCA is still active
+    assert [c.status for c in revoked.cscas if c.state == "CZ"] == ["revoked"]
+    cz = [s for s in revoked.signers.values() if s.state == "CZ"]
+    assert cz and all(s.chain_error == "its CSCA is revoked" for s in cz)
+
+
+def test_the_lists_documents_field_restricts_a_signer_without_usages(session_pki):
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from cryptography.x509.oid import NameOID
+
+    from enduse.docs.pki import kid_of
+
+    csca = next(c for c in session_pki.store().cscas if c.state == "CZ")
+    ca_key = session_pki.keys.load(f"csca-CZ-{kid_of(csca.certificate).hex()}")
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CZ"),
+            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "CZ-MOD"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "CZ-MOD"),
+        ]
+    )
+    bare = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(csca.certificate.subject)
+        .public_key(ed25519.Ed25519PrivateKey.generate().public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime(2025, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2027, 1, 1, tzinfo=UTC))
+        .sign(ca_key, None)
+    )  # no extended key usage at all
+    store = TrustStore.from_json(session_pki.store().to_json())
+    assert store.add_signer(bare).documents == frozenset()  # restricted by nobody: signs nothing
+    assert store.add_signer(bare, documents=frozenset({"DVC"})).documents == {"DVC"}
+    data = store.to_json()
+    again = TrustStore.from_json(data)
+    assert again.lookup(kid_of(bare)).documents == {"DVC"}
+    # a certificate's own usages are narrowed by the list, never widened
+    eku_signer = next(s for s in store.signers.values() if s.authority == "CZ-CUSTOMS")
+    assert store.add_signer(
+        eku_signer.certificate, documents=frozenset({"EUC", "DVC"})
+    ).documents == {"DVC"}
+
+
+def test_a_certificate_with_an_unknown_key_algorithm_is_a_trust_list_error(session_pki):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    signer = next(iter(session_pki.store().signers.values()))
+    der = signer.certificate.public_bytes(Encoding.DER)
+    weird = x509.load_der_x509_certificate(
+        der.replace(bytes.fromhex("06032b6570"), bytes.fromhex("06032b6563"))
+    )
+    with pytest.raises(TrustListError, match="unsupported key algorithm"):
+        TrustStore().trust_directly(weird)
+    with pytest.raises(TrustListError, match="unsupported key algorithm"):
+        TrustStore.from_json(session_pki.store().to_json()).add_signer(weird)

@@ -457,3 +457,41 @@ def test_mutated_payloads_only_ever_yield_a_reason(session_pki, cz_payload, data
 def test_arbitrary_text_only_ever_yields_a_reason(text):
     r = verify(text, TrustStore(), at=AT)
     assert isinstance(r.result, Reason) and not r.valid
+
+
+def test_envelope_mode_still_refuses_a_revoked_signer(pki):
+    payload = signed(pki, {1: "CZ", 6: 1_700_000_000}, prefix="HC1:")
+    assert verify(payload, pki.store(), at=AT, prefix="HC1:").result is Reason.VALID
+    pki.revoke_signer(pki.signing_key("CZ-MOD", EUC).signer.kid.hex())
+    assert verify(payload, pki.store(), at=AT, prefix="HC1:").result is Reason.SIGNER_REVOKED
+
+
+def test_bytes_after_the_zlib_stream(session_pki, cz_payload):
+    prefix, msg, _ = open_payload(cz_payload)
+    cose = cbor2.dumps(
+        cbor2.CBORTag(18, [msg.protected, msg.unprotected, msg.payload, msg.signature])
+    )
+    padded = prefix + b45encode(zlib.compress(cose) + b"TRAILING JUNK")
+    r = verify(padded, session_pki.store(), at=AT)
+    assert r.result is Reason.BAD_COMPRESSION and "after the zlib stream" in r.details["message"]
+
+
+@pytest.mark.parametrize("key", [1, b"k", -70000])
+def test_non_text_keys_in_the_document_are_bad_content(session_pki, seed_bundle, key):
+    claims = euc_claims(seed_bundle)
+    claims[DOCUMENT_CLAIM][key] = "x"
+    r = verify(signed(session_pki, claims), session_pki.store(), at=AT)
+    assert r.result is Reason.BAD_CONTENT
+    import json
+
+    json.dumps(r.as_dict(), allow_nan=False)  # whatever came in, the result prints as JSON
+
+
+def test_results_always_print_as_json(session_pki, seed_bundle):
+    import json
+
+    claims = euc_claims(seed_bundle)
+    claims[DOCUMENT_CLAIM]["note"] = float("nan")  # an unknown key: kept, valid
+    r = verify(signed(session_pki, claims), session_pki.store(), at=AT)
+    assert r.result is Reason.VALID
+    assert json.loads(json.dumps(r.as_dict(), allow_nan=False))["document"]["note"] == "nan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +22,27 @@ from enduse.docs.qr import QrError
 from enduse.docs.trust_list import TrustListError
 from enduse.domain.errors import DomainError
 
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich would exit 1 here; the command's own exit code must stand."""
+        raise BrokenPipeError
+
+
 # No emoji codes, no highlighting: a Base45 payload contains ":A:", which must stay ":A:".
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = _Console(highlight=False, soft_wrap=True, emoji=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+@contextmanager
+def stdout_may_close() -> Iterator[None]:
+    """A reader that stops early (`| head -1`) has what it wanted: not an error of ours."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
+        os.close(devnull)
 
 
 def emit(text: str) -> None:

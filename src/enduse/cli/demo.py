@@ -7,25 +7,19 @@ shows a tampered and a forged certificate rejected with their reasons.
 
 from __future__ import annotations
 
-import zlib
 from datetime import UTC, date, datetime
 
-import cbor2
 import typer
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from rich.markup import escape
 
 from enduse.cli.common import err, local_pki, out, print_rows, user_errors
 from enduse.config import home
-from enduse.docs.base45 import b45decode, b45encode
-from enduse.docs.compact import claims_for, embed_parties, encode_payload
-from enduse.docs.cose import decode_sign1
 from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
+from enduse.docs.forgery import altered, look_alike
 from enduse.docs.local_pki import LocalPki, PkiError
-from enduse.docs.pki import create_csca, issue_dsc, kid_of
 from enduse.docs.qr import read_qr, write_qr
 from enduse.docs.signing import sign_euc
-from enduse.docs.verify import inflate, verify
+from enduse.docs.verify import verify
 from enduse.domain.bundle import Bundle, load_bundle_text
 from enduse.scenarios import scenario_text
 
@@ -63,35 +57,19 @@ def _ensure_pki(pki: LocalPki, bundle: Bundle) -> None:
 
 def _tampered(payload: str) -> str:
     """The same signature over altered content: what a forger with a genuine EUC would try."""
-    prefix, body = payload[:5], payload[5:]
-    msg = decode_sign1(inflate(b45decode(body)))
-    claims = cbor2.loads(msg.payload)
-    document = claims[DOCUMENT_CLAIM]
-    document["country_of_final_destination"] = "UA"
-    document["items"][0]["quantity"] *= 10
-    cose = cbor2.dumps(
-        cbor2.CBORTag(18, [msg.protected, msg.unprotected, cbor2.dumps(claims), msg.signature])
-    )
-    return prefix + b45encode(zlib.compress(cose, 9))
+
+    def change(claims: dict) -> None:
+        document = claims[DOCUMENT_CLAIM]
+        document["country_of_final_destination"] = "UA"
+        document["items"][0]["quantity"] *= 10
+
+    return altered(payload, change)
 
 
 def _forged(bundle: Bundle, euc_number: str) -> str:
     """A certificate signed by a look-alike "CZ" PKI that no trust list contains."""
     euc = bundle.euc(euc_number)[0]
-    fake_ca_key, dsc_key = (
-        ed25519.Ed25519PrivateKey.generate(),
-        ed25519.Ed25519PrivateKey.generate(),
-    )
-    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)
-    ca = create_csca(euc.issuing_state, fake_ca_key, start, end)
-    dsc = issue_dsc(
-        ca, fake_ca_key, euc.issuing_authority, [DOC_TYPES["EUC"]], dsc_key.public_key(), start, end
-    )
-    doc_type = DOC_TYPES["EUC"]
-    body = embed_parties(doc_type, euc.to_json(), {p.id: p for p in bundle.parties})
-    return encode_payload(
-        doc_type, claims_for(doc_type, body, euc.issuing_state), dsc_key, kid_of(dsc)
-    )
+    return look_alike(DOC_TYPES["EUC"], euc, bundle, euc.issuing_state, euc.issuing_authority)
 
 
 def _run() -> None:

@@ -10,7 +10,8 @@ import typer
 from enduse.cli.common import emit, err, local_pki, user_errors
 from enduse.docs.qr import write_qr
 from enduse.docs.signing import sign_euc
-from enduse.domain.bundle import load_bundle_text
+from enduse.domain.bundle import MAX_BUNDLE_BYTES, load_bundle_text
+from enduse.files import read_capped
 
 app = typer.Typer(no_args_is_help=True, help="End-user certificates.")
 
@@ -28,7 +29,7 @@ def sign(
 ) -> None:
     """Sign an EUC of the bundle with its issuing authority's signer; prints the payload."""
     with user_errors():
-        parsed = load_bundle_text(bundle_file.read_bytes())
+        parsed = load_bundle_text(read_capped(bundle_file, MAX_BUNDLE_BYTES))
         for w in parsed.warnings:
             err.print(f"warning: {w}", markup=False)
         payload = sign_euc(parsed.bundle, euc, local_pki(), authority)

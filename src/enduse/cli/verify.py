@@ -15,14 +15,26 @@ import typer
 from cryptography import x509
 from rich.markup import escape
 
-from enduse.cli.common import USAGE, emit, err, fail, local_pki, out, parse_time, read_stdin
+from enduse.cli.common import (
+    USAGE,
+    emit,
+    fail,
+    local_pki,
+    out,
+    parse_time,
+    read_stdin,
+    stdout_may_close,
+)
 from enduse.docs import note
-from enduse.docs.doctypes import DOC_TYPES
+from enduse.docs.doctypes import DOC_TYPES, MAX_PAYLOAD_CHARS, document_id
 from enduse.docs.local_pki import PkiError
 from enduse.docs.qr import QrError, read_qr
 from enduse.docs.reasons import PLAIN_WORDS, Verification
-from enduse.docs.trust_list import TrustListError, TrustStore, from_note
-from enduse.docs.verify import MAX_PAYLOAD_CHARS, verify
+from enduse.docs.trust_list import TrustListError, TrustStore
+from enduse.docs.verify import verify
+from enduse.files import read_capped
+
+MAX_CERTIFICATE_BYTES = 64 * 1024
 
 
 def command(
@@ -60,11 +72,13 @@ def command(
     store = _trust(trust_list, trust_list_key or [], trust_cert or [])
     result = verify(text, store, at=when, prefix=prefix)
     result.details.setdefault("verified_at", when.isoformat())
-    if as_json:
-        emit(json.dumps(result.as_dict(), default=str, indent=2, ensure_ascii=False))
-    else:
-        _print(result)
-    raise typer.Exit(0 if result.valid else 1)
+    code = 0 if result.valid else 1  # decided before printing: a closed pipe must not change it
+    with stdout_may_close():
+        if as_json:
+            emit(json.dumps(result.as_dict(), default=str, indent=2, ensure_ascii=False))
+        else:
+            _print(result)
+    raise typer.Exit(code)
 
 
 def _payload(payload: str | None, image: Path | None) -> str:
@@ -89,23 +103,13 @@ def _payload(payload: str | None, image: Path | None) -> str:
 def _trust(trust_list: Path | None, keys: list[str], certs: list[Path]) -> TrustStore:
     try:
         pki = local_pki()
-        if trust_list is None:
-            store = pki.store()
-        else:
-            text = trust_list.read_bytes()
-            store, opened = from_note(text, pki.verifiers(keys), allow_unknown_signer=True)
-            if not opened.verified:
-                names = ", ".join(s.key_id for s in opened.unverified)
-                err.print(
-                    f"warning: {trust_list} is signed by {names}, which this installation does not "
-                    "trust; import it with `enduse pki trust-list import --vkey ...` to check it",
-                    markup=False,
-                )
+        store = pki.store() if trust_list is None else pki.read_trust_list(trust_list, keys)[0]
         for path in certs:
             store.trust_directly(_load_cert(path))
         return store
     except note.NoteError as e:
-        raise fail(f"{trust_list}: {e.reason}: {e}", USAGE) from None
+        hint = " (pass the signer's key with --trust-list-key)" if e.reason == "unknown_key" else ""
+        raise fail(f"{trust_list}: {e.reason}: {e}{hint}", USAGE) from None
     except (TrustListError, PkiError, ValueError) as e:
         raise fail(str(e), USAGE) from None
     except OSError as e:
@@ -113,7 +117,7 @@ def _trust(trust_list: Path | None, keys: list[str], certs: list[Path]) -> Trust
 
 
 def _load_cert(path: Path) -> x509.Certificate:
-    data = path.read_bytes()
+    data = read_capped(path, MAX_CERTIFICATE_BYTES)
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificate(data)
@@ -163,5 +167,4 @@ def _summary(code: str, doc: dict[str, Any]) -> list[str]:
                     f"{item.get('description')} [{item.get('control_entry') or '-'}, {item.get('calibre') or '-'}]"
                 )
         return lines
-    ident = {"LIC": "licence_number", "DVC": "dvc_number", "RXC": "request_id"}[code]
-    return [f"{DOC_TYPES[code].title} {doc.get(ident)}"]
+    return [f"{DOC_TYPES[code].title} {document_id(DOC_TYPES[code], doc)}"]

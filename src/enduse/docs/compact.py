@@ -74,7 +74,8 @@ def embed_parties(doc_type: DocType, document: dict[str, Any], parties: dict[str
 def extract_parties(doc_type: DocType, document: dict[str, Any]) -> tuple[dict, list[Any]]:
     """Undo `embed_parties`: the document with ids again, and the embedded party objects.
 
-    Copies only the containers it changes: this runs on every verification.
+    What registering a verified payload needs: the record, and the parties it names.
+    Copies only the containers it changes.
     """
     out = dict(document)
     found: list[Any] = []

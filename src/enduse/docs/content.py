@@ -58,12 +58,6 @@ SIGNED_MODELS: dict[str, type[BaseModel]] = {
     "DVC": SignedDeliveryVerification,
     "RXC": SignedReexportDecision,
 }
-DOMAIN_MODELS: dict[str, type[BaseModel]] = {
-    "EUC": EUC,
-    "LIC": Licence,
-    "DVC": DeliveryVerification,
-    "RXC": ReexportRequest,
-}
 
 
 # Python checks of plain strings with an equivalent pydantic-core can run without calling back
@@ -131,8 +125,11 @@ def _compile(model: type[BaseModel]) -> SchemaValidator:
         if schema.get("type") == "definitions"
         else {}
     )
-    # The models are strict (checked above); their config goes with the model nodes, so say it here.
-    return SchemaValidator(_without_instances(schema, definitions), config={"strict": True})
+    # The model nodes carried their config; what they all share (checked above) is said here.
+    return SchemaValidator(
+        _without_instances(schema, definitions),
+        config={"strict": True, "extra_fields_behavior": "allow"},
+    )
 
 
 CONTENT_VALIDATORS: dict[str, SchemaValidator] = {

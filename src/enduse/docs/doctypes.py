@@ -12,6 +12,7 @@ from cryptography.x509.oid import ObjectIdentifier
 # enduse's own OID arc, made from UUID 67465246-16b7-4ae8-a200-1f9851c021b4 (X.667, no registry).
 ENDUSE_ARC = "2.25.137275613056532905666064448253092438452"
 DOCUMENT_CLAIM = -70000
+MAX_PAYLOAD_CHARS = 8000  # SIGNED-DOCS.md: longer payloads are refused before any work
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,15 @@ BY_EKU = {d.eku: d for d in DOC_TYPES.values()}
 
 def parse_doc_types(text: str) -> list[DocType]:
     """'EUC,DVC' -> the two types; names what is unknown."""
-    out = []
+    out: list[DocType] = []
     for raw in text.split(","):
         code = raw.strip().upper()
         if code not in DOC_TYPES:
             raise ValueError(
                 f"unknown document type {raw.strip()!r}; known: {', '.join(DOC_TYPES)}"
             )
-        out.append(DOC_TYPES[code])
+        if DOC_TYPES[code] not in out:
+            out.append(DOC_TYPES[code])
     if not out:
         raise ValueError("no document type given")
     return out

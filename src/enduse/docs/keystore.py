@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
-from enduse.durable import write_durably
+from enduse.files import write_durably
 
 _KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 

@@ -22,9 +22,16 @@ from enduse.docs import note
 from enduse.docs.doctypes import DocType
 from enduse.docs.keystore import Keystore
 from enduse.docs.pki import create_csca, issue_dsc, kid_of
-from enduse.docs.trust_list import Signer, TrustListError, TrustStore, from_note, to_note
+from enduse.docs.trust_list import (
+    MAX_TRUST_LIST_BYTES,
+    Signer,
+    TrustListError,
+    TrustStore,
+    from_note,
+    to_note,
+)
 from enduse.domain.codes import check_country
-from enduse.durable import write_durably
+from enduse.files import TooLarge, read_capped, write_durably
 
 # Certificates start this far back by default so EUCs issued on paper in the last two years
 # can be digitised and verified "as of" their dates; pass valid_from for a stricter PKI.
@@ -126,8 +133,8 @@ class LocalPki:
             raise PkiError(
                 f"no CSCA of state {state} here: run `enduse pki init-state --state {state}`"
             )
-        if not authority or any(ch.isspace() for ch in authority):
-            raise PkiError(f"bad authority id {authority!r}")
+        if not authority or len(authority) > 64 or any(ch.isspace() for ch in authority):
+            raise PkiError(f"bad authority id {authority!r}: 1 to 64 characters, no spaces")
         csca_key = self.keys.load(f"csca-{state}-{kid_of(csca.certificate).hex()}")
         start = _day(valid_from) if valid_from else _day(date.today()) - BACKFILL
         start = max(start, csca.certificate.not_valid_before_utc)
@@ -233,9 +240,11 @@ class LocalPki:
         self, path: Path, extra_vkeys: list[str] = ()
     ) -> tuple[TrustStore, note.Note]:  # type: ignore[assignment]
         try:
-            text = path.read_bytes()
+            text = read_capped(path, MAX_TRUST_LIST_BYTES)
         except OSError as e:
             raise PkiError(f"{path}: {e.strerror}") from None
+        except TooLarge as e:
+            raise PkiError(str(e)) from None
         return from_note(text, self.verifiers(extra_vkeys))
 
     def import_trust_list(

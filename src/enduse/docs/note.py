@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-MAX_NOTE_SIZE = 1 << 20  # bytes; checked before any other work
+MAX_NOTE_SIZE = 16 << 20  # bytes, checked before any other work; a trust list is a note too
 MAX_SIGNATURES = 100  # as Go; C2SP requires accepting at least 16
 ALG_ED25519 = 0x01
 
@@ -35,7 +35,6 @@ REASONS = frozenset(
         "invalid_signature",
         "unknown_key",
         "ambiguous_key",
-        "no_verified_signature",
     }
 )
 
@@ -49,10 +48,9 @@ class NoteError(ValueError):
     """A note or key was rejected.
 
     ``reason`` is one of REASONS: 'malformed', 'bad_key', 'invalid_signature',
-    'unknown_key', 'ambiguous_key', 'no_verified_signature'. The message names the key
-    (name+hash) or the line at fault, and never contains private key material.
-    'no_verified_signature' cannot arise from open_note today: a known key's signature
-    either verifies or raises 'invalid_signature', so an unverified note is 'unknown_key'.
+    'unknown_key', 'ambiguous_key'. The message names the key (name+hash) or the line
+    at fault, and never contains private key material. A known key's signature either
+    verifies or raises 'invalid_signature', so a note nobody known signed is 'unknown_key'.
     """
 
     def __init__(self, reason: str, message: str) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -74,7 +74,7 @@ def issue_dsc(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, state),
             x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, authority),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"enduse document signer {authority}"),
+            x509.NameAttribute(NameOID.COMMON_NAME, authority),
         ]
     )
     return (
@@ -161,7 +161,7 @@ def chain_problem(dsc: x509.Certificate, csca: x509.Certificate) -> str | None:
         return "issuer name does not match the CSCA"
     try:
         dsc.verify_directly_issued_by(csca)
-    except (InvalidSignature, ValueError, TypeError) as e:
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError) as e:
         return f"CSCA signature on the signer certificate does not verify ({type(e).__name__})"
     if cert_state(dsc) != cert_state(csca):
         return "signer's country differs from its CSCA's"
@@ -169,7 +169,3 @@ def chain_problem(dsc: x509.Certificate, csca: x509.Certificate) -> str | None:
     if not start <= dsc.not_valid_before_utc <= end:
         return "signer certificate issued outside the CSCA's validity"
     return None
-
-
-def utc(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

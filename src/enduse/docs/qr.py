@@ -8,7 +8,6 @@ size and pixel caps before any pixel is decoded, exactly one code or an error.
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -17,7 +16,8 @@ import segno
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from enduse.durable import write_durably
+from enduse.docs.doctypes import MAX_PAYLOAD_CHARS
+from enduse.files import TooLarge, read_capped, write_durably
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -31,7 +31,6 @@ __all__ = [
     "write_qr",
 ]
 
-MAX_PAYLOAD_CHARS = 8_000
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 # Longest side above which a downscaled copy is tried too: big photos have huge, noisy modules.
@@ -127,7 +126,11 @@ def read_qr(source: Path | bytes) -> str:
         if len(data) > MAX_FILE_BYTES:
             raise QrError("too_large", f"{name}: {len(data):,} bytes, over {MAX_FILE_BYTES:,}")
     else:
-        name, data = str(source), _read_capped(Path(source))
+        name = str(source)
+        try:
+            data = read_capped(Path(source), MAX_FILE_BYTES)
+        except TooLarge as e:
+            raise QrError("too_large", str(e)) from None
     grey = _open_grey(name, data)
     texts = _decode(grey)
     if not texts and max(grey.size) > _DOWNSCALE_ABOVE:
@@ -153,17 +156,6 @@ def _check_geometry(scale: int, border: int) -> None:
         raise ValueError(f"scale must be an int >= 1, not {scale!r}")
     if isinstance(border, bool) or not isinstance(border, int) or border < 0:
         raise ValueError(f"border must be an int >= 0, not {border!r}")
-
-
-def _read_capped(path: Path) -> bytes:
-    with path.open("rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size > MAX_FILE_BYTES:
-            raise QrError("too_large", f"{path}: {size:,} bytes, over {MAX_FILE_BYTES:,}")
-        data = f.read(MAX_FILE_BYTES + 1)  # the file may grow after fstat
-    if len(data) > MAX_FILE_BYTES:
-        raise QrError("too_large", f"{path}: over {MAX_FILE_BYTES:,} bytes")
-    return data
 
 
 def _open_grey(name: str, data: bytes) -> Image.Image:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from enduse.docs.compact import claims_for, embed_parties, encode_payload
 from enduse.docs.doctypes import DOC_TYPES, DocType, get_path
@@ -35,8 +35,10 @@ def sign_record(bundle: Bundle, doc_type: DocType, record: Record, pki: LocalPki
         raise DomainError(
             [Problem(f"$.{doc_type.authority_field}", "missing", "no authority to sign it")]
         )
-    issued = _record_path(record, doc_type.date_field)
-    key = pki.signing_key(authority_id, doc_type, issued)
+    issued = get_path(data, doc_type.date_field)
+    key = pki.signing_key(
+        authority_id, doc_type, date.fromisoformat(issued) if isinstance(issued, str) else None
+    )
     iss = key.signer.state
     named = get_path(data, doc_type.state_field) if doc_type.state_field else None
     if named is not None and named != iss:
@@ -58,13 +60,6 @@ def sign_record(bundle: Bundle, doc_type: DocType, record: Record, pki: LocalPki
     if iss is None:
         raise PkiError(f"the signer of {authority_id} names no state")
     return sign_document(doc_type, record, bundle, key, iss)
-
-
-def _record_path(record: Record, dotted: str) -> Any:
-    value: Any = record
-    for part in dotted.split("."):
-        value = getattr(value, part, None)
-    return value
 
 
 def sign_euc(

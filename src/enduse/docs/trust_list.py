@@ -16,8 +16,10 @@ from functools import cached_property
 from typing import Any, Literal
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from enduse.docs import note
+from enduse.docs.doctypes import DOC_TYPES
 from enduse.docs.pki import (
     cert_authority,
     cert_state,
@@ -28,7 +30,7 @@ from enduse.docs.pki import (
 )
 
 FORMAT = "enduse.trust-list/1"
-MAX_TRUST_LIST_BYTES = 16 * 1024 * 1024
+MAX_TRUST_LIST_BYTES = note.MAX_NOTE_SIZE
 Status = Literal["active", "revoked"]
 
 
@@ -77,16 +79,34 @@ class Signer:
         }
 
 
-def _signer(cert: x509.Certificate, **kw: Any) -> Signer:
+def _signer(cert: x509.Certificate, documents: frozenset[str] | None, **kw: Any) -> Signer:
+    try:
+        public_key = cert.public_key()
+    except UnsupportedAlgorithm:
+        raise TrustListError(
+            f"certificate {cert.subject.rfc4514_string()}: unsupported key algorithm"
+        ) from None
     return Signer(
         kid=kid_of(cert),
         certificate=cert,
         state=cert_state(cert),
         authority=cert_authority(cert),
-        documents=cert_usage(cert).doc_types,
-        public_key=cert.public_key(),
+        documents=documents,
+        public_key=public_key,
         **kw,
     )
+
+
+def allowed_documents(cert: x509.Certificate, listed: frozenset[str] | None) -> frozenset[str]:
+    """What a CSCA-certified signer may sign: its certificate's usages, narrowed by the list's.
+
+    SIGNED-DOCS allows either to carry the restriction; a signer restricted by
+    neither may sign nothing, rather than everything.
+    """
+    certified = cert_usage(cert).doc_types
+    if certified is None:
+        return listed or frozenset()
+    return certified if listed is None else certified & listed
 
 
 @dataclass
@@ -106,9 +126,16 @@ class TrustStore:
         self._recheck()
 
     def add_signer(
-        self, cert: x509.Certificate, status: Status = "active", revoked_at: datetime | None = None
+        self,
+        cert: x509.Certificate,
+        status: Status = "active",
+        revoked_at: datetime | None = None,
+        documents: frozenset[str] | None = None,
     ) -> Signer:
-        signer = _signer(cert, status=status, revoked_at=revoked_at)
+        """A signer certified by a CSCA; `documents` is the trust list's restriction, if any."""
+        signer = _signer(
+            cert, allowed_documents(cert, documents), status=status, revoked_at=revoked_at
+        )
         self.signers[signer.kid] = replace(signer, chain_error=self._chain_error(cert))
         return self.signers[signer.kid]
 
@@ -117,7 +144,7 @@ class TrustStore:
         if is_ca(cert) and cert_state(cert):
             self.add_csca(cert)
         else:
-            signer = _signer(cert, direct=True)
+            signer = _signer(cert, cert_usage(cert).doc_types, direct=True)
             self.signers[signer.kid] = signer
 
     def revoke(self, kid: bytes, at: datetime) -> Signer:
@@ -147,13 +174,15 @@ class TrustStore:
 
     def merge(self, other: TrustStore) -> None:
         """Take another list's entries; a revocation is never undone by an older list."""
+        revoked = {c.certificate for c in self.cscas if c.status == "revoked"}
         for csca in other.cscas:
-            self.add_csca(csca.certificate, csca.status)
+            if csca.certificate not in revoked:
+                self.add_csca(csca.certificate, csca.status)
         for kid, s in other.signers.items():
             mine = self.signers.get(kid)
             if mine is not None and mine.status == "revoked":
                 continue
-            self.add_signer(s.certificate, s.status, s.revoked_at)
+            self.add_signer(s.certificate, s.status, s.revoked_at, s.documents)
 
     # --- JSON ---------------------------------------------------------------------------
 
@@ -191,7 +220,7 @@ class TrustStore:
             path = f"$.signers[{i}]"
             cert = _load_cert(s, path)
             revoked_at = _time(s.get("revoked_at"), f"{path}.revoked_at")
-            signer = store.add_signer(cert, _status(s, path), revoked_at)
+            signer = store.add_signer(cert, _status(s, path), revoked_at, _documents(s, path))
             if s.get("kid") not in (None, signer.kid.hex()):
                 raise TrustListError(f"{path}.kid: does not match the certificate")
             for key, value in (("state", signer.state), ("authority", signer.authority)):
@@ -225,6 +254,15 @@ def _status(entry: dict[str, Any], path: str) -> Status:
     if status not in ("active", "revoked"):
         raise TrustListError(f"{path}.status: expected active or revoked, got {status!r}")
     return status
+
+
+def _documents(entry: dict[str, Any], path: str) -> frozenset[str] | None:
+    value = entry.get("documents")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(v in DOC_TYPES for v in value):
+        raise TrustListError(f"{path}.documents: expected a list of {', '.join(DOC_TYPES)}")
+    return frozenset(value)
 
 
 def _time(value: Any, path: str) -> datetime | None:

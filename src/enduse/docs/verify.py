@@ -7,6 +7,7 @@ signed payload is decoded and validated.
 
 from __future__ import annotations
 
+import math
 import zlib
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,13 +19,12 @@ from enduse.docs.cbor_safe import CborShapeError, safe_loads
 from enduse.docs.compact import EXP, IAT, ISS, day_end, day_start
 from enduse.docs.content import field, validate_content
 from enduse.docs.cose import VERIFYING_ALGS, CoseError, Sign1, decode_sign1, verify_signature
-from enduse.docs.doctypes import BY_PREFIX, DOCUMENT_CLAIM, DocType, get_path
+from enduse.docs.doctypes import BY_PREFIX, DOCUMENT_CLAIM, MAX_PAYLOAD_CHARS, DocType, get_path
 from enduse.docs.reasons import Failure, Reason, Verification
 from enduse.docs.trust_list import Signer, TrustStore
 from enduse.domain.codes import countries
 from enduse.domain.errors import problems_from_pydantic
 
-MAX_PAYLOAD_CHARS = 8000
 MAX_INFLATED = 64 * 1024
 
 
@@ -85,17 +85,18 @@ def _verify(
     claims = _claims(msg, generic=doc_type is None)
     if doc_type is None:
         state["document"] = jsonable(claims)
+        _check_standing(signer)  # the envelope check still refuses a revoked or unchained signer
         _check_window(claims, at)
         return Verification(
             Reason.VALID, state["document_type"], state["document"], state["signer"], {}
         )
 
     document = claims[DOCUMENT_CLAIM]
-    state["document"] = document
+    state["document"] = jsonable(document)
     _check_signer(signer, doc_type, claims, document, at)
     _check_window(claims, at)
     _check_content(doc_type, claims, document)
-    return Verification(Reason.VALID, doc_type.code, document, state["signer"], {})
+    return Verification(Reason.VALID, doc_type.code, state["document"], state["signer"], {})
 
 
 def _unprefix(payload: str, prefix: str | None) -> tuple[DocType | None, str]:
@@ -125,6 +126,8 @@ def inflate(data: bytes) -> bytes:
         raise Failure(Reason.BAD_COMPRESSION, f"inflates past {MAX_INFLATED} bytes")
     if not d.eof:
         raise Failure(Reason.BAD_COMPRESSION, "zlib stream is truncated")
+    if d.unused_data:
+        raise Failure(Reason.BAD_COMPRESSION, f"{len(d.unused_data)} bytes after the zlib stream")
     return out
 
 
@@ -162,6 +165,14 @@ def _claims(msg: Sign1, *, generic: bool) -> dict[Any, Any]:
     if not isinstance(claims.get(DOCUMENT_CLAIM), dict):
         raise Failure(Reason.BAD_CLAIMS, f"claim {DOCUMENT_CLAIM} (the document) is missing")
     return claims
+
+
+def _check_standing(signer: Signer) -> None:
+    if signer.chain_error:
+        raise Failure(Reason.SIGNER_NOT_VALID, signer.chain_error)
+    if signer.status == "revoked":
+        when = signer.revoked_at.isoformat() if signer.revoked_at else None
+        raise Failure(Reason.SIGNER_REVOKED, "signer certificate revoked", revoked_at=when)
 
 
 def _check_signer(
@@ -222,11 +233,15 @@ def _check_content(doc_type: DocType, claims: dict, document: dict) -> None:
 
 
 def jsonable(value: Any) -> Any:
-    """Claims as JSON: int keys become strings, bytes become hex."""
+    """Decoded CBOR as JSON can carry it: keys become strings, bytes hex, NaN/inf text."""
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {
+            k if isinstance(k, str) else str(jsonable(k)): jsonable(v) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, bytes):
         return value.hex()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from enduse.durable import write_durably
+from enduse.files import write_durably
 
 
 def test_replaces_and_leaves_no_temporary_files(tmp_path):

@@ -1,6 +1,8 @@
-"""Write a file so that a crash leaves the old content or the new one, never a mix.
+"""Files enduse keeps or is handed: written durably, read within a limit.
 
-Used for everything enduse keeps on disk: keys, the trust list, QR images.
+A crash while writing leaves the old content or the new one, never a mix
+(keys, the trust list, QR images). A file handed in (a bundle, a trust list,
+a certificate, a photo) is never read past its limit, whatever it claims.
 """
 
 from __future__ import annotations
@@ -47,3 +49,19 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class TooLarge(ValueError):
+    pass
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The file's bytes, or TooLarge naming the file: /dev/zero and growing files included."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise TooLarge(f"{path}: {size:,} bytes, over the limit of {limit:,}")
+        data = f.read(limit + 1)  # the file may grow after fstat, or be a device
+    if len(data) > limit:
+        raise TooLarge(f"{path}: over the limit of {limit:,} bytes")
+    return data
