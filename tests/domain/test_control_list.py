@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from enduse.domain import control_list as control_list_module
 from enduse.domain.control_list import (
+    CANONICAL_PATTERN,
     MAX_INPUT_LENGTH,
     ControlEntry,
     ControlEntryError,
@@ -325,3 +326,9 @@ def test_normalise_is_idempotent_and_only_raises_control_entry_error(text: str) 
         assert error.text == text
         return
     assert normalise_control_entry(canonical) == canonical
+
+
+@given(st.from_regex(CANONICAL_PATTERN, fullmatch=True))
+def test_every_string_of_the_canonical_pattern_is_canonical(text: str) -> None:
+    """The verifier's fast path trusts this pattern: it must never admit what the parser refuses."""
+    assert normalise_control_entry(text) == text

@@ -6,10 +6,13 @@ fields are `Party` objects: one validation pass, no unpacking.
 
 Verification only needs to know whether the content is valid, not model
 objects, so `CONTENT_VALIDATORS` are compiled from the same models' core
-schemas with every model node replaced by its field schema: the same checks
-and error locations, without building about a dozen instances per document
-(a third of the content check's cost). Validators that need instances are
-refused when this module loads, so the two can never silently drift.
+schemas with every model node replaced by its field schema, and the Python
+checks of plain strings replaced by equivalents pydantic-core runs itself:
+no dozen instances per document, no calls back into Python. The compiled
+validator may be stricter than the models (it refuses unknown keys and
+accepts control-list entries in canonical form only), never looser; what it
+refuses goes to the models, which decide and explain. Validators that need
+instances are refused when this module loads.
 """
 
 from __future__ import annotations
@@ -20,12 +23,19 @@ from pydantic import BaseModel, Field
 from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError, core_schema
 
 from enduse.domain.codes import check_country, check_currency, countries, currencies
+from enduse.domain.control_list import CANONICAL_PATTERN
 from enduse.domain.euc import EUC, Intermediary, check_lines_unique
 from enduse.domain.licence import Licence
 from enduse.domain.party import Party
 from enduse.domain.reexport import ReexportRequest
 from enduse.domain.shipment import DeliveryVerification
-from enduse.domain.types import DATE_PATTERN, DECIMAL_PATTERN, check_decimal, iso_date
+from enduse.domain.types import (
+    DATE_PATTERN,
+    DECIMAL_PATTERN,
+    check_control_entry,
+    check_decimal,
+    iso_date,
+)
 
 
 class SignedIntermediary(Intermediary):
@@ -60,13 +70,13 @@ SIGNED_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-# Python checks of plain strings with an equivalent pydantic-core can run without calling back
-# into Python. Only the yes/no matters here: a document that fails is validated again with the
-# models, whose messages explain what is wrong.
+# Python checks of plain strings, and what pydantic-core can check instead without calling back
+# into Python: the same test, or (control entries) a stricter one.
 _RUST_TWINS = {
     check_country: lambda: core_schema.literal_schema(sorted(countries())),
     check_currency: lambda: core_schema.literal_schema(sorted(currencies())),
     check_decimal: lambda: core_schema.str_schema(pattern=DECIMAL_PATTERN, strict=True),
+    check_control_entry: lambda: core_schema.str_schema(pattern=CANONICAL_PATTERN, strict=True),
     iso_date: lambda: core_schema.chain_schema(
         [
             core_schema.str_schema(pattern=DATE_PATTERN, strict=True),
@@ -125,10 +135,11 @@ def _compile(model: type[BaseModel]) -> SchemaValidator:
         if schema.get("type") == "definitions"
         else {}
     )
-    # The model nodes carried their config; what they all share (checked above) is said here.
+    # The model nodes carried their config (strict, checked above); say it here. Unknown keys
+    # are refused: such rare documents are left to the models, which keep them.
     return SchemaValidator(
         _without_instances(schema, definitions),
-        config={"strict": True, "extra_fields_behavior": "allow"},
+        config={"strict": True, "extra_fields_behavior": "forbid"},
     )
 
 
@@ -138,23 +149,18 @@ CONTENT_VALIDATORS: dict[str, SchemaValidator] = {
 
 
 def validate_content(code: str, document: dict[str, Any]) -> Any:
-    """Validate a signed document's content; returns plain field data.
+    """Validate a signed document's content; returns its field data (see `field`).
 
-    Raises the models' ValidationError (whose messages name the problem) when it is invalid.
+    Raises the models' ValidationError, whose messages name the problem, when it is invalid.
     """
     try:
         data = CONTENT_VALIDATORS[code].validate_python(document)
     except ValidationError:
-        SIGNED_MODELS[code].model_validate(document)
-        raise
+        return SIGNED_MODELS[code].model_validate(document)  # the models decide, and explain
     if code == "EUC":
         items = document.get("items")
         try:
-            check_lines_unique(
-                [i.get("line") for i in items if isinstance(i, dict)]
-                if isinstance(items, list)
-                else []
-            )
+            check_lines_unique([i.get("line") for i in items])
         except PydanticCustomError as e:
             raise ValidationError.from_exception_data(
                 "SignedEUC", [{"type": e, "loc": ("items",), "input": items}]
@@ -163,11 +169,10 @@ def validate_content(code: str, document: dict[str, Any]) -> Any:
 
 
 def field(data: Any, dotted: str) -> Any:
-    """A field of `validate_content`'s result: nested models come back as (fields, extra, set)."""
+    """A field of `validate_content`'s result: a model, or the compiled validator's
+    (fields, extra, set) tuples."""
     for part in dotted.split("."):
         if isinstance(data, tuple):
             data = data[0]
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
+        data = data.get(part) if isinstance(data, dict) else getattr(data, part, None)
     return data

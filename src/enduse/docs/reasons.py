@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -65,11 +66,12 @@ class Verification:
         return self.result is Reason.VALID
 
     def as_dict(self) -> dict[str, Any]:
+        """The result as JSON can carry it, whatever the signed CBOR held."""
         return {
             "result": self.result.value,
             "valid": self.valid,
             "document_type": self.document_type,
-            "document": self.document,
+            "document": jsonable(self.document),
             "signer": self.signer,
             "details": self.details,
         }
@@ -82,3 +84,18 @@ class Failure(Exception):
         super().__init__(message)
         self.reason = reason
         self.details = {"message": message, **details}
+
+
+def jsonable(value: Any) -> Any:
+    """Decoded CBOR as JSON can carry it: keys become strings, bytes hex, NaN/inf text."""
+    if isinstance(value, dict):
+        return {
+            k if isinstance(k, str) else str(jsonable(k)): jsonable(v) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value

@@ -7,7 +7,6 @@ signed payload is decoded and validated.
 
 from __future__ import annotations
 
-import math
 import zlib
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,7 +19,7 @@ from enduse.docs.compact import EXP, IAT, ISS, day_end, day_start
 from enduse.docs.content import field, validate_content
 from enduse.docs.cose import VERIFYING_ALGS, CoseError, Sign1, decode_sign1, verify_signature
 from enduse.docs.doctypes import BY_PREFIX, DOCUMENT_CLAIM, MAX_PAYLOAD_CHARS, DocType, get_path
-from enduse.docs.reasons import Failure, Reason, Verification
+from enduse.docs.reasons import Failure, Reason, Verification, jsonable
 from enduse.docs.trust_list import Signer, TrustStore
 from enduse.domain.codes import countries
 from enduse.domain.errors import problems_from_pydantic
@@ -92,7 +91,7 @@ def _verify(
         )
 
     document = claims[DOCUMENT_CLAIM]
-    state["document"] = jsonable(document)
+    state["document"] = document  # made JSON-safe when printed (Verification.as_dict), not here
     _check_signer(signer, doc_type, claims, document, at)
     _check_window(claims, at)
     _check_content(doc_type, claims, document)
@@ -230,18 +229,3 @@ def _check_content(doc_type: DocType, claims: dict, document: dict) -> None:
         raise Failure(Reason.BAD_CLAIMS, f"exp differs from document.{doc_type.expiry_field}")
     if doc_type.state_field and document.get(doc_type.state_field) != claims[ISS]:
         raise Failure(Reason.BAD_CLAIMS, f"iss differs from document.{doc_type.state_field}")
-
-
-def jsonable(value: Any) -> Any:
-    """Decoded CBOR as JSON can carry it: keys become strings, bytes hex, NaN/inf text."""
-    if isinstance(value, dict):
-        return {
-            k if isinstance(k, str) else str(jsonable(k)): jsonable(v) for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value

@@ -46,6 +46,8 @@ _ENTRY_RE = re.compile(
 )
 _SPLIT_TOKEN_RE = re.compile(r"[0-9]\s+[0-9]|m\s+l")
 _LEVEL_RE = re.compile(r"[a-z]|[0-9]+")
+# The canonical form only ("ML3.a", "ML8.a.1"): what normalise_control_entry returns.
+CANONICAL_PATTERN = r"^ML(?:[1-9]|1[0-9]|2[0-2])(?:\.[a-z](?:\.[1-9][0-9]{0,2}(?:\.[a-z])?)?)?$"
 
 
 class ControlEntryError(ValueError):

@@ -53,7 +53,7 @@ def _control_entry_problem(value: str) -> str | None:
     return None
 
 
-def _control_entry(value: str) -> str:
+def check_control_entry(value: str) -> str:
     problem = _control_entry_problem(value)
     if problem:
         raise ValueError(problem)
@@ -70,7 +70,7 @@ IsoDate = Annotated[date, BeforeValidator(iso_date)]
 Country = Annotated[str, AfterValidator(check_country)]
 Currency = Annotated[str, AfterValidator(check_currency)]
 DecimalString = Annotated[str, AfterValidator(check_decimal)]
-ControlEntryCode = Annotated[str, AfterValidator(_control_entry)]
+ControlEntryCode = Annotated[str, AfterValidator(check_control_entry)]
 Criterion = Annotated[int | str, AfterValidator(_criterion)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Quantity = Annotated[int | FiniteFloat, Field(gt=0)]
