@@ -85,3 +85,41 @@ def test_no_command_ever_prints_a_private_key(run, demo_pki, home, tmp_path, bun
         text = r.stdout + r.stderr
         assert "PRIVATE KEY" not in text
         assert not any(s in text for s in secrets)
+
+
+def test_a_passphrase_protects_the_keys_end_to_end(run, home, bundle_file):
+    secret = {"ENDUSE_KEY_PASSPHRASE": "correct horse battery staple"}
+    assert (
+        run(
+            "pki", "init-state", "--state", "CZ", "--valid-from", "2025-01-01", env=secret
+        ).exit_code
+        == 0
+    )
+    r = run(
+        "pki",
+        "issue-signer",
+        "--state",
+        "CZ",
+        "--authority",
+        "CZ-MOD",
+        "--documents",
+        "EUC",
+        env=secret,
+    )
+    assert r.exit_code == 0
+    for key_file in (home / "keys").glob("*.pem"):
+        assert key_file.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    without = run("euc", "sign", str(bundle_file), "--euc", "CZ-MOD-2025-0042")
+    assert without.exit_code == 1 and "ENDUSE_KEY_PASSPHRASE" in without.stderr
+    wrong = run(
+        "euc",
+        "sign",
+        str(bundle_file),
+        "--euc",
+        "CZ-MOD-2025-0042",
+        env={"ENDUSE_KEY_PASSPHRASE": "guess"},
+    )
+    assert wrong.exit_code == 1 and "wrong ENDUSE_KEY_PASSPHRASE" in wrong.stderr
+    ok = run("euc", "sign", str(bundle_file), "--euc", "CZ-MOD-2025-0042", env=secret)
+    assert ok.exit_code == 0 and ok.stdout.startswith("EUC1:")
+    assert run("verify", ok.stdout.strip(), "--at", "2025-06-01").exit_code == 0  # no key needed
