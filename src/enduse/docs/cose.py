@@ -41,7 +41,7 @@ class CoseError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built once per verification, and frozen init is slow
 class Sign1:
     protected: bytes  # the serialized protected header, exactly as signed
     protected_map: dict[Any, Any]
@@ -99,12 +99,10 @@ def _bstr_head(value: bytes) -> bytes:
     return head + value
 
 
-def _strip_tags(data: bytes) -> bytes:
-    if data[:2] == b"\xd8\x3d":  # tag 61, CWT
-        data = data[2:]
-    if data[:1] == b"\xd2":  # tag 18, COSE_Sign1
-        data = data[1:]
-    return data
+def _after_tags(data: bytes) -> int:
+    """Where the COSE_Sign1 array starts: after tag 61 (CWT) and tag 18, when present."""
+    pos = 2 if data[:2] == b"\xd8\x3d" else 0
+    return pos + 1 if data[pos : pos + 1] == b"\xd2" else pos
 
 
 def _bstr(data: bytes, pos: int) -> tuple[bytes, int] | None:
@@ -124,11 +122,11 @@ def _bstr(data: bytes, pos: int) -> tuple[bytes, int] | None:
     return data[pos : pos + size], pos + size
 
 
-def _split_common(data: bytes) -> list[Any] | None:
+def _split_common(data: bytes, start: int) -> list[Any] | None:
     """The usual shape, [bstr, {}, bstr, bstr], read without a general decoder; else None."""
-    if data[:1] != b"\x84":
+    if data[start : start + 1] != b"\x84":
         return None
-    protected = _bstr(data, 1)
+    protected = _bstr(data, start + 1)
     if protected is None or protected[1] >= len(data) or data[protected[1]] != 0xA0:
         return None
     payload = _bstr(data, protected[1] + 1)
@@ -139,11 +137,11 @@ def _split_common(data: bytes) -> list[Any] | None:
 
 
 def decode_sign1(data: bytes) -> Sign1:
-    body = _strip_tags(data)
-    outer = _split_common(body)
+    start = _after_tags(data)
+    outer = _split_common(data, start)
     if outer is None:
         try:
-            outer = safe_loads(body)
+            outer = safe_loads(data[start:])
         except CborShapeError as e:
             raise CoseError(f"not CBOR: {e}") from None
     if not isinstance(outer, list) or len(outer) != 4:

@@ -51,7 +51,7 @@ PLAIN_WORDS: dict[Reason, str] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Verification:
     """What a verifier says about one payload: exactly one reason, plus what it learned."""
 
