@@ -12,11 +12,20 @@ import secrets
 from pathlib import Path
 
 
-def write_durably(path: Path, data: bytes, mode: int = 0o666, *, exclusive: bool = False) -> None:
+def write_durably(
+    path: Path,
+    data: bytes,
+    mode: int = 0o666,
+    *,
+    exclusive: bool = False,
+    sync_directory: bool = True,
+) -> None:
     """Write `data` to `path` via a synced temporary file in the same directory.
 
     `mode` is applied through the umask, as for any new file. With
     `exclusive`, an existing `path` is never replaced (FileExistsError).
+    A caller writing many files to one directory may pass
+    `sync_directory=False` and call `sync_directory` once at the end.
     """
     # O_EXCL on a random name: no clobbering, no symlink games.
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
@@ -34,10 +43,11 @@ def write_durably(path: Path, data: bytes, mode: int = 0o666, *, exclusive: bool
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if sync_directory:
+        fsync_directory(path.parent)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make the rename itself durable."""
     try:
         fd = os.open(directory, os.O_RDONLY)

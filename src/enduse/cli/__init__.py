@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enduse.cli import demo, euc, pki, verify
+from enduse.cli import demo, euc, log, pki, verify
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(pki.app, name="pki")
 app.add_typer(euc.app, name="euc")
+app.add_typer(log.app, name="log")
 app.command("verify")(verify.command)
 app.command("demo")(demo.command)
 
