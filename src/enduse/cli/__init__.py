@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enduse.cli import demo, euc, log, pki, verify
+from enduse.cli import demo, euc, log, pki, verify, witness
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(pki.app, name="pki")
 app.add_typer(euc.app, name="euc")
 app.add_typer(log.app, name="log")
+app.add_typer(witness.app, name="witness")
 app.command("verify")(verify.command)
 app.command("demo")(demo.command)
 

@@ -14,6 +14,7 @@ from enduse.docs import note
 from enduse.files import read_capped
 from enduse.tlog import merkle
 from enduse.tlog.checkpoint import Checkpoint, CheckpointError, open_checkpoint, sign_checkpoint
+from enduse.tlog.cosigning import Policy, WitnessConfig, cosign
 from enduse.tlog.local import LocalLog
 from enduse.tlog.log import MAX_ENTRY_BYTES, LogError
 from enduse.tlog.proof import (
@@ -186,3 +187,51 @@ def verify_dir(
         out.print(f"invalid  {e}", markup=False)
         raise typer.Exit(1) from None
     out.print(f"valid  size {result.size} root {result.root.hex()}", markup=False)
+
+
+@app.command("witness-add")
+def witness_add(
+    url: Annotated[
+        str, typer.Option(help="the witness's submission prefix, e.g. http://127.0.0.1:8086")
+    ],
+    vkey: Annotated[str, typer.Option(help="the witness's cosignature verifier key")],
+) -> None:
+    """Ask this witness to cosign from now on."""
+    with user_errors():
+        note.parse_vkey(vkey)
+        path = home() / "log-witnesses.json"
+        policy = Policy.load(path)
+        if any(w.vkey == vkey for w in policy.witnesses):
+            raise ValueError("that witness is already configured")
+        policy.witnesses.append(WitnessConfig(url, vkey))
+        policy.save(path)
+    out.print(f"{len(policy.witnesses)} witnesses configured", markup=False)
+
+
+@app.command("cosign")
+def cosign_command(
+    quorum: Annotated[
+        int | None, typer.Option(min=1, help="cosignatures needed (default: all)")
+    ] = None,
+) -> None:
+    """Gather cosignatures on the latest checkpoint; publish it cosigned when the quorum is met."""
+    with user_errors():
+        path = home() / "log-witnesses.json"
+        policy = Policy.load(path)
+        if not policy.witnesses:
+            raise ValueError("no witnesses: add one with `enduse log witness-add`")
+        policy.quorum = quorum or policy.quorum or len(policy.witnesses)
+        try:
+            with _local().writer() as log:
+                outcome = cosign(log, policy)
+        except LogError as e:
+            raise ValueError(str(e)) from None
+        policy.save(path)
+    for name, why in outcome.failures.items():
+        err.print(f"{name}: {why}", markup=False)
+    done = len(outcome.cosigned_by)
+    if not outcome.published:
+        out.print(f"not published: {done} of {policy.quorum} cosignatures", markup=False)
+        raise typer.Exit(1)
+    with stdout_may_close():
+        sys.stdout.write(outcome.checkpoint)

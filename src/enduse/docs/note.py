@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -196,9 +197,84 @@ def _ed25519_from_vkey(name: str, hash_: int, public: bytes) -> Verifier:
     return Ed25519Verifier(name, hash_, Ed25519PublicKey.from_public_bytes(public))
 
 
+# --- C2SP tlog-cosignature v1 (type 0x04): what witnesses sign over a checkpoint -----------
+
+ALG_COSIGNATURE_V1 = 0x04
+MAX_TIMESTAMP = (1 << 63) - 1
+
+
+def _cosigned_message(timestamp: int, msg: bytes) -> bytes:
+    return b"cosignature/v1\ntime " + str(timestamp).encode("ascii") + b"\n" + msg
+
+
+@dataclass(frozen=True)
+class CosignatureVerifier:
+    """Verifier for type 0x04: a timestamped Ed25519 signature over "cosignature/v1" + the note."""
+
+    name: str
+    key_hash: int
+    public_key: Ed25519PublicKey
+
+    def verify(self, msg: bytes, sig: bytes) -> bool:
+        if len(sig) != 8 + 64:
+            return False
+        timestamp = int.from_bytes(sig[:8], "big")
+        if timestamp > MAX_TIMESTAMP:
+            return False
+        try:
+            self.public_key.verify(sig[8:], _cosigned_message(timestamp, msg))
+        except InvalidSignature:
+            return False
+        return True
+
+
+class CosignatureSigner:
+    """Signer for type 0x04; `clock` gives the POSIX time each cosignature states."""
+
+    __slots__ = ("_clock", "_private_key", "key_hash", "name")
+
+    def __init__(
+        self, name: str, private_key: Ed25519PrivateKey, clock: Callable[[], int] | None = None
+    ) -> None:
+        if not _is_valid_name(name):
+            raise NoteError("bad_key", f"invalid signer name {name!r}")
+        self.name = name
+        self._private_key = private_key
+        self._clock = clock or (lambda: int(time.time()))
+        self.key_hash = key_hash(name, _cosignature_public_bytes(private_key.public_key()))
+
+    def sign(self, msg: bytes) -> bytes:
+        timestamp = self._clock()
+        return timestamp.to_bytes(8, "big") + self._private_key.sign(
+            _cosigned_message(timestamp, msg)
+        )
+
+    def __repr__(self) -> str:
+        return f"CosignatureSigner({self.name}+{self.key_hash:08x})"
+
+
+def _cosignature_public_bytes(key: Ed25519PublicKey) -> bytes:
+    return bytes([ALG_COSIGNATURE_V1]) + key.public_bytes_raw()
+
+
+def cosignature_vkey(name: str, public_key: Ed25519PublicKey) -> str:
+    """A witness's verifier key "name+hash+base64(0x04 || public key)"."""
+    if not _is_valid_name(name):
+        raise NoteError("bad_key", f"invalid key name {name!r}")
+    key = _cosignature_public_bytes(public_key)
+    return f"{name}+{key_hash(name, key):08x}+{base64.b64encode(key).decode('ascii')}"
+
+
+def _cosignature_from_vkey(name: str, hash_: int, public: bytes) -> Verifier:
+    if len(public) != 32:
+        raise NoteError("bad_key", f"cosignature key {_key_id(name, hash_)} is not 32 bytes")
+    return CosignatureVerifier(name, hash_, Ed25519PublicKey.from_public_bytes(public))
+
+
 # Key type byte -> constructor(name, key hash, public key bytes after the type byte).
 _VKEY_TYPES: dict[int, Callable[[str, int, bytes], Verifier]] = {
     ALG_ED25519: _ed25519_from_vkey,
+    ALG_COSIGNATURE_V1: _cosignature_from_vkey,
 }
 
 

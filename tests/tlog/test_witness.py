@@ -1,0 +1,149 @@
+"""tlog-witness add-checkpoint: status codes of the spec, cosignatures, split views, HTTP, k of n."""
+
+from __future__ import annotations
+
+import base64
+import threading
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from enduse.docs import note
+from enduse.tlog.cosigning import Policy, WitnessConfig, cosign
+from enduse.tlog.log import TileLog
+from enduse.tlog.storage import DirectoryStorage
+from enduse.tlog.witness import Witness
+from enduse.tlog.witness_http import make_server
+
+ORIGIN = "log.test.example/enduse"
+
+
+@pytest.fixture
+def log(tmp_path):
+    key, vkey = note.generate_ed25519(ORIGIN)
+    return TileLog.create(
+        DirectoryStorage(tmp_path / "log"), note.ed25519_signer(ORIGIN, key), note.parse_vkey(vkey)
+    )
+
+
+def make_witness(tmp_path, log, name="witness.test.example/w1"):
+    key = Ed25519PrivateKey.generate()
+    w = Witness(
+        note.CosignatureSigner(name, key),
+        [log.verifier],
+        tmp_path / f"{name.replace('/', '_')}.json",
+    )
+    return w, note.cosignature_vkey(name, key.public_key())
+
+
+def request(log, old, proof=None):
+    proof = log.consistency_proof(old) if proof is None and old else (proof or [])
+    lines = [f"old {old}", *(base64.b64encode(h).decode() for h in proof)]
+    return ("\n".join(lines) + "\n\n" + log.checkpoint_text).encode()
+
+
+def test_cosigns_a_consistent_history_and_records_it(tmp_path, log):
+    witness, vkey = make_witness(tmp_path, log)
+    log.append([b"a", b"b", b"c"])
+    r = witness.add_checkpoint(request(log, 0))
+    assert r.status == 200 and r.body.startswith("— witness.test.example/w1 ")
+    opened = note.open_note(log.checkpoint_text + r.body, [log.verifier, note.parse_vkey(vkey)])
+    assert {s.name for s in opened.verified} == {ORIGIN, "witness.test.example/w1"}
+    assert witness.latest(ORIGIN)[0] == 3
+    log.append([b"d"] * 300)
+    assert witness.add_checkpoint(request(log, 3)).status == 200
+    assert witness.latest(ORIGIN)[0] == 303
+    assert witness.add_checkpoint(request(log, 303)).status == 200  # same size, same root
+
+
+def test_status_codes_of_the_spec(tmp_path, log):
+    witness, _ = make_witness(tmp_path, log)
+    log.append([b"a", b"b"])
+    assert witness.add_checkpoint(request(log, 0)).status == 200
+    log.append([b"c"])
+    stale = witness.add_checkpoint(request(log, 0))
+    assert (stale.status, stale.body, stale.content_type) == (409, "2\n", "text/x.tlog.size")
+    assert witness.add_checkpoint(request(log, 5, [])).status == 400  # old > size
+    bad_proof = request(log, 2, [b"\x00" * 32])
+    assert witness.add_checkpoint(bad_proof).status == 422
+    other_key, _ = note.generate_ed25519(ORIGIN)
+    forged = log.checkpoint_text.split("\n\n")[0] + "\n\n"
+    forged = note.sign(
+        log.checkpoint_text.split("\n— ")[0], [note.ed25519_signer(ORIGIN, other_key)]
+    )
+    assert witness.add_checkpoint(("old 2\n\n" + forged).encode()).status == 403
+    unknown = note.sign("other.example/log\n1\n" + base64.b64encode(b"\x00" * 32).decode() + "\n",
+                        [note.ed25519_signer("other.example/log", other_key)])  # fmt: skip
+    assert witness.add_checkpoint(("old 0\n\n" + unknown).encode()).status == 404
+    for body in (b"", b"old 01\n\n" + log.checkpoint_text.encode(), b"old 2\n" + b"x\n" * 64 + b"\n",
+                 b"old 2\nnot-base64!\n\n" + log.checkpoint_text.encode(), b"\xff\xfe", b"x" * 70000):  # fmt: skip
+        assert witness.add_checkpoint(body).status == 400, body[:20]
+    assert witness.latest(ORIGIN)[0] == 2  # nothing above changed the record
+
+
+def test_a_split_view_is_refused(tmp_path, log):
+    """Two checkpoints of the same size with different roots: the second is a fork."""
+    witness, _ = make_witness(tmp_path, log)
+    log.append([b"a"])
+    assert witness.add_checkpoint(request(log, 0)).status == 200
+    fork_root = tmp_path / "fork"
+    key = log.signer
+    fork = TileLog.create(DirectoryStorage(fork_root), key, log.verifier)
+    fork.append([b"B"])  # same origin and key, another history
+    r = witness.add_checkpoint(request(fork, 1, []))
+    assert r.status == 409
+    fork.append([b"C"])
+    assert witness.add_checkpoint(request(fork, 1)).status == 422  # no consistency from ours
+
+
+def test_concurrent_requests_never_roll_the_record_back(tmp_path, log):
+    witness, _ = make_witness(tmp_path, log)
+    bodies = []
+    for i in range(1, 21):
+        log.append([str(i).encode()])
+        bodies.append((log.size, log.checkpoint_text))
+    results = []
+
+    def submit(size: int, text: str) -> None:
+        old = witness.latest(ORIGIN)[0]
+        proof = log.consistency_proof(old, size) if old else []
+        lines = [f"old {old}", *(base64.b64encode(h).decode() for h in proof)]
+        status = witness.add_checkpoint(("\n".join(lines) + "\n\n" + text).encode()).status
+        results.append((size, status))
+
+    threads = [threading.Thread(target=submit, args=b) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {status for _, status in results} <= {200, 409, 400, 422}
+    cosigned = [size for size, status in results if status == 200]
+    assert cosigned and witness.latest(ORIGIN)[0] == max(cosigned)  # the largest one stands
+
+
+def test_k_of_n_over_http(tmp_path, log):
+    servers, configs = [], []
+    for i in range(3):
+        witness, vkey = make_witness(tmp_path, log, f"witness.test.example/w{i}")
+        server = make_server(witness)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        configs.append(WitnessConfig(f"http://127.0.0.1:{server.server_address[1]}", vkey))
+    try:
+        log.append([b"x"] * 10)
+        policy = Policy(configs, quorum=2)
+        outcome = cosign(log, policy)
+        assert outcome.published and len(outcome.cosigned_by) == 3
+        published = log.storage.read("checkpoint").decode()
+        verifiers = [log.verifier, *(note.parse_vkey(c.vkey) for c in configs)]
+        assert len(note.open_note(published, verifiers).verified) == 4
+        servers[0].shutdown()
+        servers[1].shutdown()
+        log.append([b"y"])
+        outcome = cosign(log, policy)
+        assert not outcome.published and len(outcome.failures) == 2
+        assert log.storage.read("checkpoint").decode() == log.checkpoint_text  # not cosigned
+        assert policy.sizes[configs[2].vkey] == log.size
+    finally:
+        for server in servers:
+            server.server_close()
