@@ -18,3 +18,8 @@ def home() -> Path:
 def key_passphrase() -> bytes | None:
     value = os.environ.get("ENDUSE_KEY_PASSPHRASE")
     return value.encode("utf-8") if value else None
+
+
+def database_url() -> str | None:
+    """The registry's (and the log's) database, when not the embedded default."""
+    return os.environ.get("ENDUSE_DATABASE_URL") or None

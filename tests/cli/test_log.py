@@ -75,3 +75,17 @@ def test_bad_proofs_and_keys_are_clear_errors(run, tmp_path):
     assert run("log", "verify-proof", str(proof), "--vkey", "not a key").exit_code == 1
     assert run("log", "verify-proof", str(Path("/nonexistent")), "--vkey", vkey).exit_code == 2
     assert run("log", "prove", "--index", "5").exit_code == 1
+
+
+def test_the_log_in_a_database(run, home, tmp_path):
+    db = {"ENDUSE_DATABASE_URL": f"sqlite:///{tmp_path / 'enduse.db'}"}
+    vkey = run("log", "init", "--origin", "log.test.example/db", env=db).stdout.strip()
+    assert run("log", "append", input="a\nb\nc\n", env=db).stdout.split() == ["0", "1", "2"]
+    proof = tmp_path / "p"
+    proof.write_text(run("log", "prove", "--index", "2", env=db).stdout)
+    entry = tmp_path / "c"
+    entry.write_bytes(b"c")
+    assert (
+        run("log", "verify-proof", str(proof), "--vkey", vkey, "--entry", str(entry)).exit_code == 0
+    )
+    assert not (home / "log").exists()  # nothing written as files

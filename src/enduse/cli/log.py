@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from enduse.cli.common import USAGE, emit, err, fail, out, stdout_may_close, user_errors
-from enduse.config import home, key_passphrase
+from enduse.config import database_url, home, key_passphrase
 from enduse.docs import note
 from enduse.files import read_capped
 from enduse.tlog import merkle
@@ -32,7 +32,7 @@ BATCH = 4096
 
 
 def _local() -> LocalLog:
-    return LocalLog(home(), key_passphrase())
+    return LocalLog(home(), key_passphrase(), database_url())
 
 
 @app.command("init")

@@ -11,22 +11,28 @@ from enduse.docs import note
 from enduse.docs.keystore import Keystore
 from enduse.files import write_durably
 from enduse.tlog.log import LogError, TileLog, take_writer_lock
+from enduse.tlog.sql_storage import SqlStorage
 from enduse.tlog.storage import DirectoryStorage
 
 LOG_KEY = "log-signer"
 
 
 class LocalLog:
-    def __init__(self, home: Path, passphrase: bytes | None = None) -> None:
+    def __init__(
+        self, home: Path, passphrase: bytes | None = None, database_url: str | None = None
+    ) -> None:
         self.home = home
         self.dir = home / "log"
         self.keys = Keystore(home / "keys", passphrase)
-        self.storage = DirectoryStorage(self.dir)
+        # A PostgreSQL deployment keeps the tiles in its database; otherwise plain files.
+        self.storage: DirectoryStorage | SqlStorage = (
+            SqlStorage(database_url) if database_url else DirectoryStorage(self.dir)
+        )
         self.vkey_path = home / "log.vkey"
 
     def init(self, origin: str) -> str:
         if self.storage.exists() or self.keys.has(LOG_KEY):
-            raise LogError(f"a log already exists in {self.dir}")
+            raise LogError(f"a log already exists in {self.storage!r}")
         key, vkey = note.generate_ed25519(origin)
         self.keys.save(LOG_KEY, key)
         write_durably(self.vkey_path, (vkey + "\n").encode("utf-8"))
