@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -65,13 +66,40 @@ class TooLarge(ValueError):
     pass
 
 
-def read_capped(path: Path, limit: int) -> bytes:
-    """The file's bytes, or TooLarge naming the file: /dev/zero and growing files included."""
-    with path.open("rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size > limit:
-            raise TooLarge(f"{path}: {size:,} bytes, over the limit of {limit:,}")
+class NotAFile(ValueError):
+    pass
+
+
+def read_capped(path: Path, limit: int, *, regular_only: bool = False) -> bytes:
+    """The file's bytes, or TooLarge naming the file: /dev/zero and growing files included.
+
+    With `regular_only`, a FIFO, device or directory in its place is refused
+    (NotAFile) without blocking on it: for files that can only be plain files,
+    such as tiles.
+    """
+    flags = os.O_RDONLY | (os.O_NONBLOCK if regular_only else 0)
+    try:
+        fd = os.open(path, flags)
+    except IsADirectoryError:
+        raise NotAFile(f"{path}: a directory, not a file") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if regular_only and not stat.S_ISREG(info.st_mode):
+            raise NotAFile(f"{path}: not a regular file")
+        if info.st_size > limit:
+            raise TooLarge(f"{path}: {info.st_size:,} bytes, over the limit of {limit:,}")
         data = f.read(limit + 1)  # the file may grow after fstat, or be a device
     if len(data) > limit:
         raise TooLarge(f"{path}: over the limit of {limit:,} bytes")
     return data
+
+
+def make_directories(directory: Path) -> None:
+    """mkdir -p, with every directory it creates made durable in its parent."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for created in reversed(missing):
+        created.mkdir(exist_ok=True)
+        fsync_directory(created.parent)

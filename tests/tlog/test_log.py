@@ -173,3 +173,67 @@ def test_one_writer_at_a_time(tmp_path):
     finally:
         os.close(fd)
     os.close(take_writer_lock(tmp_path / "log.lock"))  # released with its descriptor
+
+
+def test_a_failed_append_leaves_the_log_as_its_last_checkpoint(tmp_path, monkeypatch):
+    log, verifier, _ = new_log(tmp_path)
+    log.append([b"a"])
+    storage = log.storage
+    real_write = storage.write
+    fail_once = {"write": True}
+
+    def broken_write(files):
+        if fail_once.pop("write", False):
+            raise OSError(28, "No space left on device")
+        return real_write(files)
+
+    monkeypatch.setattr(storage, "write", broken_write)
+    with pytest.raises(OSError, match="No space"):
+        log.append([b"rejected"])
+    assert log.append([b"c"]) == 1  # acknowledged at the index the failed one did not take
+    assert log.entry(1) == b"c"
+    reopened = TileLog.open(DirectoryStorage(tmp_path), verifier)
+    assert reopened.size == 2 and reopened.entry(1) == b"c"
+    assert verify_directory(DirectoryStorage(tmp_path), verifier).size == 2
+
+    def broken_checkpoint(data):
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(storage, "write_checkpoint", broken_checkpoint)
+    with pytest.raises(OSError):
+        log.append([b"not acknowledged"])
+    assert log.size == 2 and log.root() == reopened.checkpoint.root
+
+
+def test_a_crashed_batch_leaves_nothing_to_serve(tmp_path, monkeypatch):
+    log, verifier, signer = new_log(tmp_path)
+    log.append(entries(0, 250))
+    storage = DirectoryStorage(tmp_path)
+    writer = TileLog.open(storage, verifier, signer)
+
+    def crash(data):
+        raise KeyboardInterrupt  # the process dies between the tiles and the checkpoint
+
+    monkeypatch.setattr(storage, "write_checkpoint", crash)
+    with pytest.raises(KeyboardInterrupt):
+        writer.append([b"lost %d" % i for i in range(300)])
+    assert (tmp_path / "tile" / "0" / "000").exists()  # the batch's full tile reached the disk
+    monkeypatch.undo()
+    again = TileLog.open(DirectoryStorage(tmp_path), verifier, signer)  # the next writer
+    assert not (tmp_path / "tile" / "0" / "000").exists()
+    assert not (tmp_path / "tile" / "entries" / "000").exists()
+    assert not list((tmp_path / "tile" / "0").rglob("*.p/2[6-9]*"))
+    assert (tmp_path / "tile" / "0" / "000.p" / "250").exists()  # what the checkpoint covers stays
+    again.append(entries(250, 3))
+    assert verify_directory(DirectoryStorage(tmp_path), verifier).size == 253
+    assert again.entry(250) == b"entry 250"
+
+
+def test_older_published_checkpoints_are_kept_for_proofs(tmp_path):
+    log, _, _ = new_log(tmp_path)
+    log.append(entries(0, 10))
+    text10 = log.checkpoint_text
+    log.append(entries(10, 5))
+    assert log.published(10) == text10
+    with pytest.raises(LogError, match="no checkpoint of size 12"):
+        log.published(12)

@@ -93,3 +93,24 @@ def test_what_fails_is_named(tmp_path):
     _, other = note.generate_ed25519(ORIGIN)
     with pytest.raises(note.NoteError):
         verify_directory(DirectoryStorage(tmp_path), note.parse_vkey(other))
+
+
+def test_a_fifo_or_a_directory_in_place_of_a_tile_is_refused_without_hanging(tmp_path):
+    import os
+    import time
+
+    from enduse.tlog.storage import StorageError
+
+    entries = [f"e{i}".encode() for i in range(600)]
+    vkey, _ = build(tmp_path, entries)
+    tile = tmp_path / "tile/0/001"
+    tile.unlink()
+    os.mkfifo(tile)
+    started = time.monotonic()
+    with pytest.raises(StorageError, match="not a regular file"):
+        verify_directory(DirectoryStorage(tmp_path), note.parse_vkey(vkey))
+    assert time.monotonic() - started < 2
+    tile.unlink()
+    tile.mkdir()
+    with pytest.raises(StorageError, match="(?i)directory"):
+        verify_directory(DirectoryStorage(tmp_path), note.parse_vkey(vkey))

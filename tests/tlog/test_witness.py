@@ -147,3 +147,70 @@ def test_k_of_n_over_http(tmp_path, log):
     finally:
         for server in servers:
             server.server_close()
+
+
+def test_the_client_publishes_only_what_verifies_and_never_duplicates(tmp_path, log, monkeypatch):
+    import enduse.tlog.cosigning as cosigning
+
+    witness, vkey = make_witness(tmp_path, log)
+    config = WitnessConfig("http://witness.invalid", vkey)
+    answers = {}
+
+    def fake_post(url, body):
+        response = witness.add_checkpoint(body)
+        return response.status, answers.get("prefix", "") + response.body
+
+    monkeypatch.setattr(cosigning, "_post", fake_post)
+    log.append([b"a"])
+    policy = Policy([config], quorum=1)
+    for _ in range(3):  # repeated runs on the same checkpoint: one cosignature line, not three
+        outcome = cosign(log, policy)
+        assert outcome.published
+        log = TileLog.open(log.storage, log.verifier, log.signer)  # reads the cosigned checkpoint
+    assert outcome.checkpoint.count("— witness.test.example/w1 ") == 1
+    answers["prefix"] = "\n"  # a response that would shift the note's blank line
+    log.append([b"b"])
+    outcome = cosign(log, policy)
+    published = log.storage.read("checkpoint").decode()
+    assert note.open_note(published, [log.verifier, note.parse_vkey(vkey)])
+    assert outcome.published
+
+
+def test_the_server_survives_hostile_clients(tmp_path, log):
+    import socket
+    import time
+
+    import enduse.tlog.witness_http as witness_http
+
+    witness, _ = make_witness(tmp_path, log)
+    witness_http.SOCKET_TIMEOUT = 0.5
+    server = make_server(witness)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+
+        def raw(data: bytes) -> bytes:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(data)
+                return s.recv(4096)
+
+        assert raw(b"POST /add-checkpoint HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 411")
+        assert raw(b"POST /add-checkpoint HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n").startswith(
+            b"HTTP/1.1 413"
+        )
+        assert raw(
+            b"POST /add-checkpoint HTTP/1.1\r\nContent-Length: 4\r\n\r\n\xff\xfe\x00\x01"
+        ).startswith(b"HTTP/1.1 400")
+        stalled = socket.create_connection(("127.0.0.1", port))
+        stalled.sendall(b"POST /add-checkpoint HTTP/1.1\r\nContent-Length: 100\r\n\r\nold")
+        started = time.monotonic()
+        assert stalled.recv(4096) == b""  # dropped after the socket timeout, not held open
+        assert time.monotonic() - started < 5
+        stalled.close()
+        log.append([b"a"])
+        assert raw(b"POST /add-checkpoint HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(request(log, 0))
+                   + request(log, 0)).startswith(b"HTTP/1.1 200")  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+        witness_http.SOCKET_TIMEOUT = 10.0

@@ -13,10 +13,10 @@ from enduse.config import database_url, home, key_passphrase
 from enduse.docs import note
 from enduse.files import read_capped
 from enduse.tlog import merkle
-from enduse.tlog.checkpoint import Checkpoint, CheckpointError, open_checkpoint, sign_checkpoint
+from enduse.tlog.checkpoint import CheckpointError, open_checkpoint
 from enduse.tlog.cosigning import Policy, WitnessConfig, cosign
 from enduse.tlog.local import LocalLog
-from enduse.tlog.log import MAX_ENTRY_BYTES, LogError
+from enduse.tlog.log import MAX_ENTRY_BYTES, LogError, TileLog
 from enduse.tlog.proof import (
     MAX_PROOF_BYTES,
     ProofFormatError,
@@ -71,21 +71,29 @@ def _acknowledge(first: int, count: int) -> None:
     sys.stdout.flush()
 
 
-def _append_lines(log) -> None:  # type: ignore[no-untyped-def]
+def _append_lines(log: TileLog) -> None:
     """Lines as they arrive, each batch what is available (up to BATCH), so acks flow steadily."""
     stream = sys.stdin.buffer
-    pending = b""
+    pending = bytearray()
     while True:
         chunk = stream.read1(1 << 20) if hasattr(stream, "read1") else stream.read(1 << 20)
         if not chunk:
             break
         pending += chunk
-        *lines, pending = pending.split(b"\n")
+        end = pending.rfind(b"\n")
+        if end < 0:
+            if len(pending) > MAX_ENTRY_BYTES:  # refuse a line at once, not after reading it all
+                raise LogError(
+                    f"a line longer than {MAX_ENTRY_BYTES} bytes: entries are at most that"
+                )
+            continue
+        lines = bytes(pending[:end]).split(b"\n")
+        del pending[: end + 1]
         for start in range(0, len(lines), BATCH):
             batch = lines[start : start + BATCH]
             _acknowledge(log.append(batch), len(batch))
     if pending:
-        _acknowledge(log.append([pending]), 1)
+        _acknowledge(log.append([bytes(pending)]), 1)
 
 
 @app.command("checkpoint")
@@ -108,14 +116,8 @@ def prove(
     """Print a C2SP tlog-proof for entry INDEX against the checkpoint of size SIZE."""
     with user_errors():
         try:
-            local = _local()
-            log = local.reader()
-            text = log.checkpoint_text
-            if size is not None and size != log.size:
-                if not 0 < size <= log.size:
-                    raise LogError(f"no checkpoint of size {size}: the log has {log.size}")
-                signer = note.ed25519_signer(log.origin, local.keys.load("log-signer"))
-                text = sign_checkpoint(Checkpoint(log.origin, size, log.root(size)), [signer])
+            log = _local().reader()
+            text = log.checkpoint_text if size in (None, log.size) else log.published(size)
             proof = TlogProof(index, tuple(log.inclusion_proof(index, size)), text)
         except LogError as e:
             raise ValueError(str(e)) from None

@@ -79,6 +79,20 @@ def _request(log: TileLog, old: int) -> bytes:
     return ("\n".join(lines) + "\n\n" + log.checkpoint_text).encode("utf-8")
 
 
+def _cosignature(body: str, response: str, verifier: note.Verifier) -> note.Signature | None:
+    """The witness's signature line in a response, checked over the checkpoint body alone."""
+    for line in response.splitlines(keepends=True):
+        if not line.startswith("— ") or not line.endswith("\n"):
+            continue
+        try:
+            opened = note.open_note(body + "\n" + line, [verifier])
+        except note.NoteError:
+            continue
+        if opened.verified:
+            return opened.verified[0]
+    return None
+
+
 def cosign(log: TileLog, policy: Policy, publish: bool = True) -> Outcome:
     """Gather cosignatures on the log's latest checkpoint; publish it cosigned at quorum.
 
@@ -86,7 +100,9 @@ def cosign(log: TileLog, policy: Policy, publish: bool = True) -> Outcome:
     checkpoint it publishes is still the latest.
     """
     gathered: list[note.Signature] = []
+    verifiers: list[note.Verifier] = [log.verifier]
     names, failures = [], {}
+    checkpoint_body, existing = note.parse(log.checkpoint_text)
     for witness in policy.witnesses:
         verifier = note.parse_vkey(witness.vkey)
         old = min(policy.sizes.get(witness.vkey, 0), log.size)
@@ -102,19 +118,24 @@ def cosign(log: TileLog, policy: Policy, publish: bool = True) -> Outcome:
         if status != 200:
             failures[verifier.name] = f"HTTP {status}: {body.strip()[:200]}"
             continue
-        try:
-            opened = note.open_note(log.checkpoint_text + body, [verifier])
-        except note.NoteError as e:
-            failures[verifier.name] = f"bad cosignature: {e}"
+        signature = _cosignature(checkpoint_body, body, verifier)
+        if signature is None:
+            failures[verifier.name] = "no valid cosignature from its key in the response"
             continue
-        gathered += [s for s in opened.verified if s.name == verifier.name]
+        gathered.append(signature)
+        verifiers.append(verifier)
         names.append(verifier.name)
         policy.sizes[witness.vkey] = log.size
     met = policy.quorum > 0 and len(names) >= policy.quorum
     text = log.checkpoint_text
     if met:
-        body, signatures = note.parse(log.checkpoint_text)
-        text = body + "\n" + "".join(s.line() for s in [*signatures, *gathered])
+        fresh = {(s.name, s.key_hash) for s in gathered}
+        kept = [s for s in existing if (s.name, s.key_hash) not in fresh]  # no duplicate lines
+        text = checkpoint_body + "\n" + "".join(s.line() for s in [*kept, *gathered])
+        opened = note.open_note(
+            text, verifiers
+        )  # what we publish verifies, or nothing is published
+        assert {s.name for s in opened.verified} >= {log.origin, *names}
         if publish:  # the caller holds the writer lock: nothing newer can be overwritten
             log.storage.write_checkpoint(text.encode("utf-8"))
     return Outcome(names, failures, met, text)

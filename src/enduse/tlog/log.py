@@ -14,7 +14,7 @@ import fcntl
 import hashlib
 import os
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,15 @@ MAX_ENTRY_BYTES = 65535  # an entry bundle prefixes each entry with a 16-bit len
 
 class LogError(RuntimeError):
     pass
+
+
+def history_path(size: int) -> str:
+    """Every checkpoint the log signed, by size: what `prove --size` proves against.
+
+    Beside the tlog-tiles layout (which keeps only the latest `checkpoint`); the
+    partial tiles of each of these sizes exist, as tlog-tiles requires.
+    """
+    return f"checkpoints/{size}"
 
 
 def take_writer_lock(path: Path) -> int:
@@ -106,7 +115,36 @@ class TileLog:
         log._load_edge()
         if log.root() != log.checkpoint.root:
             raise LogError(f"tiles do not match the checkpoint at size {log.size}")
+        if signer is not None:  # the writer (under its lock) clears what a crashed batch left
+            storage.delete(list(log._stale_paths()))
         return log
+
+    def _stale_paths(self) -> Iterator[str]:
+        """Files a batch that never reached its checkpoint may have left beyond the edge.
+
+        Tiles are immutable once a checkpoint covers them and may be cached for ever:
+        ones for entries that were never acknowledged must not stay to be served.
+        """
+        size = self.size
+        for level in range(-1, 63):  # -1: the entry bundles
+            count = size >> (HEIGHT * max(level, 0))
+            index, width = divmod(count, WIDTH)
+
+            def path(i: int, w: int = WIDTH, level: int = level) -> str:
+                return entries_path(i, w) if level < 0 else tile_path(level, i, w)
+
+            found = self.storage.existing([path(index, w) for w in range(width + 1, WIDTH)])
+            start = index
+            while True:  # full tiles are written in order: look ahead until one is missing
+                chunk = [path(i) for i in range(start, start + 64)]
+                present = self.storage.existing(chunk)
+                found |= present
+                if len(present) < len(chunk):
+                    break
+                start += 64
+            yield from sorted(found)
+            if not found and level >= 0 and count < WIDTH:
+                return
 
     @property
     def size(self) -> int:
@@ -150,19 +188,35 @@ class TileLog:
             if len(entry) > MAX_ENTRY_BYTES:
                 raise LogError(f"entry {i} has {len(entry)} bytes; the limit is {MAX_ENTRY_BYTES}")
         first = self.size
-        files: dict[str, bytes] = {}
-        touched: set[int] = set()
-        for offset, entry in enumerate(entries):
-            self._entries.append(entry)
-            if len(self._entries) == WIDTH:
-                files[entries_path((first + offset) // WIDTH)] = encode_bundle(self._entries)
-                self._entries = []
-            self._push(0, merkle.leaf_hash(entry), files, touched)
-        size = first + len(entries)
-        self._partials(size, files, touched)
-        self.storage.write(files)
-        self._publish(size)
+        saved = ([_Edge(list(e.hashes), e.before) for e in self._edges], list(self._entries))
+        try:
+            files: dict[str, bytes] = {}
+            touched: set[int] = set()
+            for offset, entry in enumerate(entries):
+                self._entries.append(entry)
+                if len(self._entries) == WIDTH:
+                    files[entries_path((first + offset) // WIDTH)] = encode_bundle(self._entries)
+                    self._entries = []
+                self._push(0, merkle.leaf_hash(entry), files, touched)
+            size = first + len(entries)
+            self._partials(size, files, touched)
+            checkpoint = Checkpoint(self.origin, size, self.root(size))
+            text = sign_checkpoint(checkpoint, [self.signer])
+            self.storage.write(files)
+            self.storage.write_checkpoint(text.encode("utf-8"))
+        except BaseException:
+            # Nothing was acknowledged: the log stays exactly as its last checkpoint says.
+            self._edges, self._entries = saved
+            self._tiles.clear()
+            raise
+        self.checkpoint, self.checkpoint_text = checkpoint, text
+        self._remember(size, text)
         return first
+
+    def _remember(self, size: int, text: str) -> None:
+        """Keep the checkpoint of this size for later proofs. Written only once the checkpoint
+        is published, so a crashed batch never leaves one behind for a history that lost."""
+        self.storage.write({history_path(size): text.encode("utf-8")})
 
     def _push(self, level: int, digest: bytes, files: dict[str, bytes], touched: set[int]) -> None:
         while len(self._edges) <= level:
@@ -189,10 +243,19 @@ class TileLog:
             files[entries_path(size // WIDTH, len(self._entries))] = encode_bundle(self._entries)
 
     def _publish(self, size: int) -> None:
-        self.checkpoint = Checkpoint(self.origin, size, self.root(size))
         assert self.signer is not None
-        self.checkpoint_text = sign_checkpoint(self.checkpoint, [self.signer])
-        self.storage.write_checkpoint(self.checkpoint_text.encode("utf-8"))
+        checkpoint = Checkpoint(self.origin, size, self.root(size))
+        text = sign_checkpoint(checkpoint, [self.signer])
+        self.storage.write_checkpoint(text.encode("utf-8"))
+        self.checkpoint, self.checkpoint_text = checkpoint, text
+        self._remember(size, text)
+
+    def published(self, size: int) -> str:
+        """The checkpoint this log signed when it had `size` entries (LogError if it never did)."""
+        data = self.storage.read(history_path(size))
+        if data is None:
+            raise LogError(f"no checkpoint of size {size} was published")
+        return data.decode("utf-8")
 
     # --- reading -----------------------------------------------------------------------------
 

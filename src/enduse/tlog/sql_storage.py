@@ -31,7 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-MAX_PATH_CHARS = 200  # tlog-tiles paths are far shorter; the column is VARCHAR(200)
+from enduse.tlog.storage import MAX_PATH_CHARS, check_path
+
 CHECKPOINT = "checkpoint"
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
@@ -60,18 +61,6 @@ def _sqlite_durable(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     finally:
         cursor.close()
     record.info["enduse_durable"] = True
-
-
-def check_path(path: str) -> str:
-    """The same paths DirectoryStorage accepts (so a log can move between them), up to 200 chars."""
-    parts = path.split("/")
-    if not parts or any(p in ("", ".", "..") for p in parts) or path.startswith("/"):
-        raise ValueError(f"bad log path {path!r}")
-    if len(path) > MAX_PATH_CHARS:
-        raise ValueError(f"log path of {len(path)} characters; the limit is {MAX_PATH_CHARS}")
-    if "\x00" in path:  # PostgreSQL text cannot hold NUL; refuse it on every backend alike
-        raise ValueError(f"bad log path {path!r}")
-    return path
 
 
 class SqlStorage:
@@ -125,6 +114,24 @@ class SqlStorage:
 
     def exists(self) -> bool:
         return self.read(CHECKPOINT) is not None
+
+    def existing(self, paths: list[str]) -> set[str]:
+        if not paths:
+            return set()
+        query = select(self.table.c.path).where(
+            self.table.c.path.in_([check_path(p) for p in paths])
+        )
+        with self.engine.connect() as connection:
+            return set(connection.execute(query).scalars())
+
+    def delete(self, paths: list[str]) -> None:
+        """Remove rows in one transaction; missing ones are fine."""
+        if not paths:
+            return
+        statement = self.table.delete().where(self.table.c.path.in_([check_path(p) for p in paths]))
+        with self.engine.begin() as connection:
+            self._durable_commit(connection)
+            connection.execute(statement)
 
     def close(self) -> None:
         """Dispose of the engine if SqlStorage created it from a URL."""

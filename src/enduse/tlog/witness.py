@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import json
+import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +40,18 @@ class Response:
 
 def _bad(message: str) -> Response:
     return Response(400, message + "\n")
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Check-and-record is atomic across processes too (two `serve` on one home)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class Witness:
@@ -99,7 +115,7 @@ class Witness:
             return _bad(f"malformed checkpoint: {e}")
         if old > checkpoint.size:
             return _bad(f"old size {old} is larger than the checkpoint's {checkpoint.size}")
-        with self._lock:
+        with self._lock, _file_lock(self.state_file.with_suffix(".lock")):
             size, root = self.latest(origin)
             if old != size:
                 return Response(409, f"{size}\n", "text/x.tlog.size")

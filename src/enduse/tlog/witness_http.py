@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from enduse.tlog.witness import MAX_REQUEST_BYTES, Response, Witness
 
+SOCKET_TIMEOUT = 10.0  # seconds a client may take to send its request
+MAX_CONCURRENT = 32
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+
 
 def make_server(witness: Witness, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    slots = threading.BoundedSemaphore(MAX_CONCURRENT)
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "enduse-witness"
+        protocol_version = "HTTP/1.1"  # keep-alive, as tlog-witness recommends
+        timeout = SOCKET_TIMEOUT  # a slow or stalled client is dropped, not waited for
+
+        def handle(self) -> None:
+            if not slots.acquire(blocking=False):
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.wfile.write(BUSY)
+                return
+            try:
+                super().handle()
+            except (TimeoutError, ConnectionError):
+                pass
+            finally:
+                slots.release()
 
         def do_POST(self) -> None:
             if self.path.rstrip("/") != "/add-checkpoint":
