@@ -112,5 +112,5 @@ def test_a_fifo_or_a_directory_in_place_of_a_tile_is_refused_without_hanging(tmp
     assert time.monotonic() - started < 2
     tile.unlink()
     tile.mkdir()
-    with pytest.raises(StorageError, match="(?i)directory"):
+    with pytest.raises(StorageError, match=r"(?i)directory"):
         verify_directory(DirectoryStorage(tmp_path), note.parse_vkey(vkey))

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from enduse.docs import note
+from enduse.tlog.merkle import HASH_SIZE  # SHA-256, the only hash tlog-tiles allows
 
-HASH_SIZE = 32  # SHA-256, the only hash tlog-tiles allows
 MAX_TREE_SIZE = (1 << 63) - 1  # int64, as Go's tlog and most clients read sizes
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")

@@ -21,13 +21,12 @@ from pathlib import Path
 from enduse.docs import note
 from enduse.tlog import merkle
 from enduse.tlog.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
-from enduse.tlog.entries import decode_bundle, encode_bundle
-from enduse.tlog.layout import entries_path, tile_path
+from enduse.tlog.entries import MAX_ENTRY_SIZE, decode_bundle, encode_bundle
+from enduse.tlog.layout import TILE_HEIGHT, TILE_WIDTH, entries_path, node_location, tile_path
 from enduse.tlog.storage import TileStorage
 
-WIDTH = 256
-HEIGHT = 8
-MAX_ENTRY_BYTES = 65535  # an entry bundle prefixes each entry with a 16-bit length
+WIDTH, HEIGHT = TILE_WIDTH, TILE_HEIGHT
+MAX_ENTRY_BYTES = MAX_ENTRY_SIZE  # an entry bundle prefixes each entry with a 16-bit length
 
 
 class LogError(RuntimeError):
@@ -282,9 +281,8 @@ class TileLog:
 
     def node(self, level: int, index: int) -> bytes:
         """Hash of the complete subtree of 2**level leaves starting at leaf index * 2**level."""
-        tile_level, rest = divmod(level, HEIGHT)
-        count = 1 << rest
-        return perfect_root(self._stored(tile_level, index * count, count))
+        tile_level, tile_index, start, count = node_location(level, index)
+        return perfect_root(self._stored(tile_level, tile_index * WIDTH + start, count))
 
     def root(self, size: int | None = None) -> bytes:
         size = self.size if size is None else size

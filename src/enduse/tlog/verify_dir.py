@@ -14,8 +14,8 @@ from enduse.docs import note
 from enduse.tlog import merkle
 from enduse.tlog.checkpoint import open_checkpoint
 from enduse.tlog.entries import decode_bundle
-from enduse.tlog.layout import entries_path, tile_path
-from enduse.tlog.log import HEIGHT, WIDTH, perfect_root
+from enduse.tlog.layout import entries_path, node_location, tile_path, tile_width
+from enduse.tlog.log import WIDTH, perfect_root
 from enduse.tlog.storage import TileStorage
 
 
@@ -45,7 +45,6 @@ def verify_directory(storage: TileStorage, verifier: note.Verifier) -> Verified:
         return data
 
     # Level 0 from the entries; each level's tiles from the level below, compared as we go.
-    level_hashes: list[bytes] = []  # the hashes of the current level, one tile's worth at a time
     count = size
     level = 0
     below: list[bytes] = []
@@ -74,11 +73,9 @@ def verify_directory(storage: TileStorage, verifier: note.Verifier) -> Verified:
                         )
             if width == WIDTH:
                 produced.append(perfect_root(hashes))
-            level_hashes = hashes
         if count < WIDTH:
             break
         below, count, level = produced, len(produced), level + 1
-    del level_hashes
     root = _root(storage, size)
     if root != checkpoint.root:
         raise DirectoryInvalid(f"checkpoint: root does not match the tiles at size {size}")
@@ -87,12 +84,8 @@ def verify_directory(storage: TileStorage, verifier: note.Verifier) -> Verified:
 
 def _root(storage: TileStorage, size: int) -> bytes:
     def node(level: int, index: int) -> bytes:
-        tile_level, rest = divmod(level, HEIGHT)
-        n = 1 << rest
-        start = index * n
-        tile_index, offset = divmod(start, WIDTH)
-        level_count = size >> (HEIGHT * tile_level)
-        width = min(WIDTH, level_count - tile_index * WIDTH)
+        tile_level, tile_index, offset, n = node_location(level, index)
+        width = tile_width(tile_level, tile_index, size)
         data = storage.read(tile_path(tile_level, tile_index, width if width < WIDTH else WIDTH))
         if data is None:
             raise DirectoryInvalid(f"{tile_path(tile_level, tile_index, width)}: missing")
