@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enduse.cli import demo, euc, log, pki, verify, witness
+from enduse.cli import demo, euc, log, pki, registry, verify, witness
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,6 +18,8 @@ app.add_typer(log.app, name="log")
 app.add_typer(witness.app, name="witness")
 app.command("verify")(verify.command)
 app.command("demo")(demo.command)
+app.command("import")(registry.import_command)
+app.command("export")(registry.export_command)
 
 
 def main() -> None:

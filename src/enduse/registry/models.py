@@ -1,0 +1,161 @@
+"""Tables of the registry: one per BUNDLE.md object, plus item lines for the quantity ledger.
+
+Each record keeps the object exactly as recorded (`document`, JSON) so that
+export is lossless, unknown keys included, and the fields that queries,
+references and the ledger need as columns. `ordinal` keeps recording order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Document = JSON().with_variant(JSONB(), "postgresql")
+ID = String(200)
+QUANTITY = Numeric(20, 6)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Recorded:
+    ordinal: Mapped[int] = mapped_column(Integer, index=True)
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
+
+
+class AuthorityRow(Recorded, Base):
+    __tablename__ = "authorities"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    state: Mapped[str] = mapped_column(String(2))
+
+
+class PartyRow(Recorded, Base):
+    __tablename__ = "parties"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+
+
+class InventoryRow(Recorded, Base):
+    __tablename__ = "inventories"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    holder: Mapped[str | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    state: Mapped[str | None] = mapped_column(String(2))
+
+
+class EucRow(Recorded, Base):
+    __tablename__ = "eucs"
+    __table_args__ = (UniqueConstraint("issuing_authority", "euc_number"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issuing_authority: Mapped[str] = mapped_column(ForeignKey("authorities.id"))
+    euc_number: Mapped[str] = mapped_column(ID)
+    issuing_state: Mapped[str] = mapped_column(String(2))
+    date_of_issue: Mapped[date]
+    valid_until: Mapped[date | None]
+    end_user: Mapped[str] = mapped_column(ForeignKey("parties.id"), index=True)
+    country_of_final_destination: Mapped[str] = mapped_column(String(2))
+    signed: Mapped[str | None] = mapped_column(Text)
+
+
+class EucItemRow(Base):
+    __tablename__ = "euc_items"
+    euc_pk: Mapped[int] = mapped_column(ForeignKey("eucs.pk"), primary_key=True)
+    line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    unit: Mapped[str] = mapped_column(String(16))
+    control_entry: Mapped[str | None] = mapped_column(String(32))
+    calibre: Mapped[str | None] = mapped_column(String(64))
+
+
+class LicenceRow(Recorded, Base):
+    __tablename__ = "licences"
+    licence_number: Mapped[str] = mapped_column(ID, primary_key=True)
+    exporting_state: Mapped[str] = mapped_column(String(2))
+    authority: Mapped[str] = mapped_column(ForeignKey("authorities.id"))
+    applicant: Mapped[str] = mapped_column(ForeignKey("parties.id"), index=True)
+    euc_pk: Mapped[int] = mapped_column(ForeignKey("eucs.pk"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    signed: Mapped[str | None] = mapped_column(Text)
+
+
+class LicenceItemRow(Base):
+    __tablename__ = "licence_items"
+    licence_number: Mapped[str] = mapped_column(
+        ForeignKey("licences.licence_number"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line: Mapped[int | None]
+    euc_line: Mapped[int | None]
+    quantity: Mapped[Decimal | None] = mapped_column(QUANTITY)
+
+
+class ShipmentRow(Recorded, Base):
+    __tablename__ = "shipments"
+    shipment_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    licence_number: Mapped[str] = mapped_column(ForeignKey("licences.licence_number"), index=True)
+    date: Mapped[date]
+
+
+class ShipmentItemRow(Base):
+    __tablename__ = "shipment_items"
+    shipment_id: Mapped[str] = mapped_column(ForeignKey("shipments.shipment_id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    licence_line: Mapped[int | None]
+    quantity: Mapped[Decimal | None] = mapped_column(QUANTITY)
+
+
+class DeliveryVerificationRow(Recorded, Base):
+    __tablename__ = "delivery_verifications"
+    dvc_number: Mapped[str] = mapped_column(ID, primary_key=True)
+    issuing_authority: Mapped[str] = mapped_column(ForeignKey("authorities.id"))
+    licence_number: Mapped[str] = mapped_column(ForeignKey("licences.licence_number"), index=True)
+    shipment_id: Mapped[str | None] = mapped_column(ForeignKey("shipments.shipment_id"))
+    arrival_date: Mapped[date]
+    signed: Mapped[str | None] = mapped_column(Text)
+
+
+class DvcItemRow(Base):
+    __tablename__ = "dvc_items"
+    dvc_number: Mapped[str] = mapped_column(
+        ForeignKey("delivery_verifications.dvc_number"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    licence_line: Mapped[int | None]
+    quantity: Mapped[Decimal | None] = mapped_column(QUANTITY)
+
+
+class ReexportRequestRow(Recorded, Base):
+    __tablename__ = "reexport_requests"
+    request_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    original_licence: Mapped[str] = mapped_column(ForeignKey("licences.licence_number"), index=True)
+    proposed_destination: Mapped[str] = mapped_column(String(2))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class ObservationRow(Recorded, Base):
+    __tablename__ = "observations"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    date: Mapped[date]
+
+
+class DenialRow(Recorded, Base):
+    __tablename__ = "denials"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    denying_state: Mapped[str] = mapped_column(String(2))
+
+
+class EmbargoRow(Recorded, Base):
+    __tablename__ = "embargoes"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target_state: Mapped[str] = mapped_column(String(2), index=True)
+    regime: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,34 @@
+"""`enduse import` / `enduse export` on the embedded registry."""
+
+from __future__ import annotations
+
+import json
+
+from enduse.scenarios import scenario_text
+
+
+def test_import_then_export(run, bundle_file, tmp_path):
+    r = run("import", str(bundle_file))
+    assert r.exit_code == 0 and r.stdout.startswith("imported 5 authorities, 6 parties")
+    exported = tmp_path / "out.json"
+    assert run("export", str(exported)).exit_code == 0
+    seed = json.loads(scenario_text())
+    data = json.loads(exported.read_text())
+    assert {k: data[k] for k in seed if isinstance(seed[k], list)} == {
+        k: v for k, v in seed.items() if isinstance(v, list)
+    }
+    assert json.loads(run("export").stdout) == data
+
+
+def test_a_refused_import_changes_nothing(run, bundle_file, tmp_path):
+    run("import", str(bundle_file))
+    before = run("export").stdout
+    again = run("import", str(bundle_file))
+    assert again.exit_code == 1 and "$.eucs[0]: duplicate" in again.stderr
+    broken = tmp_path / "broken.json"
+    data = json.loads(bundle_file.read_text())
+    data["format"] = "enduse.bundle/2"
+    broken.write_text(json.dumps(data))
+    r = run("import", str(broken))
+    assert r.exit_code == 1 and "$.format: bad_format" in r.stderr
+    assert run("export").stdout == before
