@@ -32,3 +32,17 @@ def test_a_refused_import_changes_nothing(run, bundle_file, tmp_path):
     r = run("import", str(broken))
     assert r.exit_code == 1 and "$.format: bad_format" in r.stderr
     assert run("export").stdout == before
+
+
+def test_users_from_the_command_line(run, bundle_file):
+    run("import", str(bundle_file))
+    assert run("users", "add", "alice", "--role", "admin").exit_code == 0
+    assert run("users", "add", "bob", "--role", "exporter", "--party", "p-exporter").exit_code == 0
+    refused = run("users", "add", "eve", "--role", "admin", "--as", "bob")
+    assert refused.exit_code == 1 and "not allowed" in refused.stderr
+    bad = run("users", "add", "carol", "--role", "customs")
+    assert bad.exit_code == 1 and "--authority" in bad.stderr
+    assert run("users", "disable", "bob", "--as", "alice").exit_code == 0
+    listing = run("users", "list").stdout.splitlines()
+    assert listing[0].split("\t") == ["name", "role", "authority", "party", "status"]
+    assert listing[2].split("\t") == ["bob", "exporter", "", "p-exporter", "disabled"]

@@ -20,6 +20,7 @@ app.command("verify")(verify.command)
 app.command("demo")(demo.command)
 app.command("import")(registry.import_command)
 app.command("export")(registry.export_command)
+app.add_typer(registry.users_app, name="users")
 
 
 def main() -> None:

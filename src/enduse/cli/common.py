@@ -75,6 +75,8 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
     except NoteError as e:
         raise fail(f"signed note: {e.reason}: {e}") from None
+    except PermissionError as e:
+        raise fail(f"not allowed: {e}") from None
     except (PkiError, KeystoreError, TrustListError, QrError, ValueError) as e:
         raise fail(str(e)) from None
     except OSError as e:

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from enduse.cli.common import emit, err, out, stdout_may_close, user_errors
+from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
 from enduse.config import database_url, home
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, load_bundle_text
 from enduse.files import read_capped, write_durably
 from enduse.registry.bundle_io import export_bundle, import_bundle
 from enduse.registry.local import open_registry
+from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
 
 def import_command(file: Annotated[Path, typer.Argument(help="an enduse.bundle/1 file")]) -> None:
@@ -48,3 +49,58 @@ def export_command(
             return
     with stdout_may_close():
         emit(text.rstrip("\n"))
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Users of the registry and their roles.")
+
+
+def _as(session, name: str | None):  # type: ignore[no-untyped-def]
+    return get_user(session, name) if name else None
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="the user's name")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="exporter, licensing_officer, issuing_authority, customs, analyst, admin"
+        ),
+    ],
+    authority: Annotated[str | None, typer.Option(help="the authority it works for")] = None,
+    party: Annotated[str | None, typer.Option(help="the party it acts for (exporter)")] = None,
+    as_user: Annotated[str | None, typer.Option("--as", help="the admin doing this")] = None,
+) -> None:
+    """Add a user with a role, bound to an authority or a party as the role requires."""
+    with user_errors():
+        sessions = open_registry(home(), database_url())
+        with sessions() as session, session.begin():
+            user = add_user(session, name, role, authority, party, _as(session, as_user))
+    out.print(f"added {user.name} ({user.role})", markup=False)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """The users, their roles and bindings."""
+    with user_errors():
+        sessions = open_registry(home(), database_url())
+        with sessions() as session:
+            users = list_users(session)
+    rows = [
+        [u.name, u.role, u.authority or "", u.party or "", "disabled" if u.disabled else ""]
+        for u in users
+    ]
+    print_rows(["name", "role", "authority", "party", "status"], rows)
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument()],
+    as_user: Annotated[str | None, typer.Option("--as", help="the admin doing this")] = None,
+) -> None:
+    """Disable a user (users are never deleted: decisions name who took them)."""
+    with user_errors():
+        sessions = open_registry(home(), database_url())
+        with sessions() as session, session.begin():
+            disable_user(session, name, _as(session, as_user))
+    out.print(f"disabled {name}", markup=False)

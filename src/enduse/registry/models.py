@@ -159,3 +159,14 @@ class EmbargoRow(Recorded, Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     target_state: Mapped[str] = mapped_column(String(2), index=True)
     regime: Mapped[str] = mapped_column(String(16))
+
+
+class UserRow(Base):
+    """Who may do what: the roles of the workflow, bound to an authority or a party."""
+
+    __tablename__ = "users"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    authority: Mapped[str | None] = mapped_column(ForeignKey("authorities.id"))
+    party: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    disabled: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,1 @@
+"""The only code that changes state: licensing, shipments, DVCs, re-exports, users; roles enforced here."""
