@@ -13,6 +13,8 @@ def test_demo_runs_twice(run, home):
     qr = home / "demo" / "qr"
     assert read_qr(qr / "CZ-MOD-2025-0042.png").startswith("EUC1:")
     assert (qr / "BG-MOD-2025-0310.svg").exists()
+    assert "registry audit: consistent: 24 records, 24 changes, log size 24" in first.stdout
     second = run("demo")
     assert second.exit_code == 0, second.output
     assert "created the CSCA" not in second.stderr  # the PKI is reused
+    assert "registry audit: consistent: 24 records, 24 changes, log size 24" in second.stdout

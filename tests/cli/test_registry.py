@@ -46,3 +46,17 @@ def test_users_from_the_command_line(run, bundle_file):
     listing = run("users", "list").stdout.splitlines()
     assert listing[0].split("\t") == ["name", "role", "authority", "party", "status"]
     assert listing[2].split("\t") == ["bob", "exporter", "", "p-exporter", "disabled"]
+
+
+def test_audit_from_the_command_line(run, bundle_file, home):
+    run("import", str(bundle_file))
+    waiting = run("registry", "audit")
+    assert waiting.exit_code == 1 and "24 changes not yet in the log" in waiting.stdout
+    run("log", "init", "--origin", "registry.test.example/log")
+    ok = run("registry", "audit")
+    assert ok.exit_code == 0 and ok.stdout.startswith(
+        "consistent: 24 records, 24 changes, log size 24"
+    )
+    run("log", "append", input="stray\n")
+    stray = run("registry", "audit")
+    assert stray.exit_code == 1 and "log entry 24: no record in the registry" in stray.stdout

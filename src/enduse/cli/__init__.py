@@ -21,6 +21,7 @@ app.command("demo")(demo.command)
 app.command("import")(registry.import_command)
 app.command("export")(registry.export_command)
 app.add_typer(registry.users_app, name="users")
+app.add_typer(registry.registry_app, name="registry")
 
 
 def main() -> None:

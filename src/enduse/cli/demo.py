@@ -7,13 +7,14 @@ shows a tampered and a forged certificate rejected with their reasons.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import typer
 from rich.markup import escape
 
 from enduse.cli.common import err, local_pki, out, print_rows, user_errors
-from enduse.config import home
+from enduse.config import database_url, home, key_passphrase
 from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
 from enduse.docs.forgery import altered, look_alike
 from enduse.docs.local_pki import LocalPki, PkiError
@@ -21,10 +22,18 @@ from enduse.docs.qr import read_qr, write_qr
 from enduse.docs.signing import sign_euc
 from enduse.docs.verify import verify
 from enduse.domain.bundle import Bundle, load_bundle_text
+from enduse.registry.local import open_registry
+from enduse.registry.models import PartyRow
 from enduse.scenarios import scenario_text
+from enduse.tlog.local import LocalLog
+from enduse.tlog.log import LogError
+from enduse.workflow.audit import audit
+from enduse.workflow.imports import record_bundle
+from enduse.workflow.logbook import publish
 
 PKI_START = date(2025, 1, 1)  # the scenario's documents date from 2025
 CHECK_AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+DEMO_LOG = "enduse.demo/log"
 FUNCTION_DOCS = {
     "euc_issuing": "EUC",
     "export_licensing": "LIC",
@@ -115,6 +124,36 @@ def _run() -> None:
     out.print(
         f"Try: enduse verify --image {qr_dir / (first[0] + '.png')} --at 2025-06-01", markup=False
     )
+    _registry(bundle)
+
+
+def _registry(bundle: Bundle) -> None:
+    """The scenario in the embedded registry, every record in the log, and the audit of both."""
+    sessions = open_registry(home(), database_url())
+    with sessions() as session, session.begin():
+        if session.get(PartyRow, bundle.parties[0].id) is None:
+            imported = record_bundle(session, json.loads(scenario_text()))
+            err.print(
+                f"imported the scenario: {sum(imported.counts.values())} records", markup=False
+            )
+    local = LocalLog(home(), key_passphrase(), database_url())
+    try:
+        local.vkey()
+    except LogError:
+        local.init(DEMO_LOG)
+        err.print(f"created the transparency log {DEMO_LOG}", markup=False)
+    with sessions() as session, session.begin(), local.writer() as log:
+        publish(session, log)
+    with sessions() as session:
+        result = audit(session, local.reader())
+    status = "consistent" if result.consistent else "NOT consistent"
+    out.print(
+        f"registry audit: {status}: {result.records} records, {result.entries} changes, "
+        f"log size {result.log_size}, root {result.root.hex()}",
+        markup=False,
+    )
+    for problem in result.problems:
+        out.print(f"  {problem}", markup=False)
 
 
 def _style(reason: str) -> str:

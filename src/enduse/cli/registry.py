@@ -7,13 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import func, select
 
 from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
-from enduse.config import database_url, home
+from enduse.config import database_url, home, key_passphrase
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, load_bundle_text
 from enduse.files import read_capped, write_durably
-from enduse.registry.bundle_io import export_bundle, import_bundle
+from enduse.registry.bundle_io import export_bundle
 from enduse.registry.local import open_registry
+from enduse.registry.models import LogEntryRow
+from enduse.tlog.local import LocalLog
+from enduse.tlog.log import LogError
+from enduse.workflow.audit import audit
+from enduse.workflow.imports import record_bundle
+from enduse.workflow.logbook import publish
 from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
 
@@ -26,11 +33,60 @@ def import_command(file: Annotated[Path, typer.Argument(help="an enduse.bundle/1
         )  # JSON and structure errors, with paths, before touching the database
         sessions = open_registry(home(), database_url())
         with sessions() as session, session.begin():
-            result = import_bundle(session, json.loads(text))
+            result = record_bundle(session, json.loads(text))
+        logged = publish_changes(sessions)
     for warning in result.warnings:
         err.print(f"warning: {warning}", markup=False)
     counted = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
     out.print(f"imported {counted or 'nothing'}", markup=False)
+    err.print(logged, markup=False)
+
+
+def publish_changes(sessions) -> str:  # type: ignore[no-untyped-def]
+    """Append what the registry queued to the log; say what happened."""
+    local = LocalLog(home(), key_passphrase(), database_url())
+    try:
+        local.vkey()
+    except LogError:
+        with sessions() as session:
+            waiting = session.scalar(select(func.count()).where(LogEntryRow.log_index.is_(None)))
+        return f"no log yet: {waiting} changes wait for `enduse log init --origin ...`"
+    try:
+        with sessions() as session, session.begin(), local.writer() as log:
+            done = publish(session, log)
+    except LogError as e:
+        return f"the log was not written ({e}); the changes wait, and the next command appends them"
+    return f"logged {done.appended} changes" + (
+        f" ({done.recovered} recovered)" if done.recovered else ""
+    )
+
+
+registry_app = typer.Typer(no_args_is_help=True, help="The registry as a whole.")
+
+
+@registry_app.command("audit")
+def audit_command() -> None:
+    """Check that registry and log agree both ways; exit 1 listing every discrepancy."""
+    with user_errors():
+        sessions = open_registry(home(), database_url())
+        publish_changes(sessions)  # what only waited for the log is not a discrepancy
+        local = LocalLog(home(), key_passphrase(), database_url())
+        try:
+            log = local.reader()
+        except LogError:
+            log = None
+        with sessions() as session:
+            result = audit(session, log)
+    if result.consistent:
+        out.print(
+            f"consistent: {result.records} records, {result.entries} changes, "
+            f"log size {result.log_size}, root {result.root.hex()}",
+            markup=False,
+        )
+        return
+    for problem in result.problems:
+        out.print(problem, markup=False)
+    raise typer.Exit(1)
 
 
 def export_command(

@@ -38,9 +38,21 @@ COLLECTIONS: list[tuple[str, type[m.Recorded]]] = [
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """One object as recorded: what the log entry of its registration commits to."""
+
+    collection: str
+    key: str  # "eucs:CZ-MOD:CZ-MOD-2025-0042", "licences:RS-2025-0107", ...
+    state: str | None  # the state whose record it is, where the object names one
+    document: dict[str, Any]
+    signed: str | None
+
+
+@dataclass(frozen=True)
 class Imported:
     counts: dict[str, int]
     warnings: tuple[Problem, ...]
+    records: tuple[Recorded, ...] = ()
 
 
 def _known(session: Session) -> Callable[[str, Key], bool]:
@@ -119,6 +131,7 @@ def import_bundle(session: Session, data: Any) -> Imported:
     if problems:
         raise DomainError(problems)
     counts: dict[str, int] = {}
+    recorded: list[Recorded] = []
     for name, row_type in COLLECTIONS:
         records = getattr(bundle, name)
         counts[name] = len(records)
@@ -127,8 +140,37 @@ def import_bundle(session: Session, data: Any) -> Imported:
         start = (session.scalar(select(func.max(row_type.ordinal))) or 0) + 1
         for offset, record in enumerate(records):
             _record(session, name, record, start + offset)
+            recorded.append(_describe(name, record, start + offset))
         session.flush()  # later collections reference these rows
-    return Imported(counts, parsed.warnings)
+    return Imported(counts, parsed.warnings, tuple(recorded))
+
+
+_KEYS: dict[str, Callable[[Any], str]] = {
+    "authorities": lambda r: r.id,
+    "parties": lambda r: r.id,
+    "eucs": lambda r: f"{r.issuing_authority}:{r.euc_number}",
+    "licences": lambda r: r.licence_number,
+    "shipments": lambda r: r.shipment_id,
+    "delivery_verifications": lambda r: r.dvc_number,
+    "reexport_requests": lambda r: r.request_id,
+    "observations": lambda r: r.id,
+    "denials": lambda r: r.id,
+}
+_STATES: dict[str, str] = {
+    "authorities": "state",
+    "parties": "country",
+    "inventories": "state",
+    "eucs": "issuing_state",
+    "licences": "exporting_state",
+    "denials": "denying_state",
+    "embargoes": "target_state",
+}
+
+
+def _describe(name: str, record: Any, ordinal: int) -> Recorded:
+    key = _KEYS[name](record) if name in _KEYS else str(ordinal)  # inventories, embargoes
+    state = getattr(record, _STATES[name]) if name in _STATES else None
+    return Recorded(name, f"{name}:{key}", state, record.to_json(), getattr(record, "signed", None))
 
 
 def _euc_pk(session: Session, authority: str, number: str) -> int:

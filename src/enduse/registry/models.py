@@ -11,7 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -170,3 +179,18 @@ class UserRow(Base):
     authority: Mapped[str | None] = mapped_column(ForeignKey("authorities.id"))
     party: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
     disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class LogEntryRow(Base):
+    """Every state change, committed with the change itself, then appended to the log.
+
+    The transactional outbox: the database commit is the unit of work; the log
+    append follows at once, and a crash between the two is repaired on the next
+    publication (entries carry `seq`, so none is appended twice).
+    """
+
+    __tablename__ = "log_entries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry: Mapped[bytes] = mapped_column(LargeBinary)
+    record: Mapped[str] = mapped_column(String(250), index=True)  # "eucs:CZ-MOD:CZ-MOD-2025-0042"
+    log_index: Mapped[int | None] = mapped_column(Integer, unique=True)

@@ -296,6 +296,19 @@ class TileLog:
             return self._entries[offset]
         return decode_bundle(self._required(entries_path(bundle_index)), WIDTH)[offset]
 
+    def iter_entries(self, start: int = 0) -> Iterator[tuple[int, bytes]]:
+        """(index, entry) from `start` to the end, reading each bundle once."""
+        index = start
+        while index < self.size:
+            bundle_index, offset = divmod(index, WIDTH)
+            if bundle_index == self.size // WIDTH:
+                bundle = self._entries
+            else:
+                bundle = decode_bundle(self._required(entries_path(bundle_index)), WIDTH)
+            for entry in bundle[offset:]:
+                yield index, entry
+                index += 1
+
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         size = self.size if size is None else size
         if not 0 <= index < size <= self.size:

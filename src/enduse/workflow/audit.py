@@ -1,0 +1,95 @@
+"""Do the registry and the log agree, both ways? Every discrepancy is named.
+
+- every change queued in the registry is in the log, at its recorded index, byte for byte;
+- every log entry is a change the registry holds (no entry without its record);
+- every recorded object has the entry of its registration;
+- the log itself verifies: checkpoint signature, every tile, the root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from enduse.registry import models as m
+from enduse.tlog.log import TileLog
+from enduse.tlog.verify_dir import DirectoryInvalid, verify_directory
+from enduse.workflow.logbook import decode_entry
+
+# How each table names its records in the log ("<collection>:<key>").
+RECORD_KEYS = [
+    ("authorities", m.AuthorityRow.id),
+    ("parties", m.PartyRow.id),
+    ("inventories", m.InventoryRow.ordinal),
+    ("licences", m.LicenceRow.licence_number),
+    ("shipments", m.ShipmentRow.shipment_id),
+    ("delivery_verifications", m.DeliveryVerificationRow.dvc_number),
+    ("reexport_requests", m.ReexportRequestRow.request_id),
+    ("observations", m.ObservationRow.id),
+    ("denials", m.DenialRow.id),
+    ("embargoes", m.EmbargoRow.ordinal),
+]
+
+
+@dataclass
+class Audit:
+    records: int = 0
+    entries: int = 0
+    log_size: int = 0
+    root: bytes = b""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return not self.problems
+
+
+def audit(session: Session, log: TileLog | None, limit: int = 100) -> Audit:
+    result = Audit()
+    problems = result.problems
+    rows = list(session.scalars(select(m.LogEntryRow).order_by(m.LogEntryRow.seq)))
+    result.entries = len(rows)
+    pending = [r.seq for r in rows if r.log_index is None]
+    if pending:
+        problems.append(
+            f"{len(pending)} changes not yet in the log (seq {pending[0]}..{pending[-1]})"
+        )
+    if log is None:
+        problems.append("there is no log: run `enduse log init --origin ...`")
+    else:
+        result.log_size, result.root = log.size, log.checkpoint.root
+        try:
+            verify_directory(log.storage, log.verifier)
+        except (DirectoryInvalid, ValueError) as e:
+            problems.append(f"the log does not verify: {e}")
+        by_index = {r.log_index: r for r in rows if r.log_index is not None}
+        for index, entry in log.iter_entries():
+            row = by_index.pop(index, None)
+            if row is None:
+                decoded = decode_entry(entry)
+                what = f"seq {decoded['seq']}" if decoded else "not an enduse entry"
+                problems.append(f"log entry {index}: no record in the registry ({what})")
+            elif row.entry != entry:
+                problems.append(
+                    f"log entry {index}: differs from change seq {row.seq} ({row.record})"
+                )
+            if len(problems) >= limit:
+                break
+        for index, row in sorted(by_index.items()):
+            problems.append(
+                f"change seq {row.seq} ({row.record}): index {index} is beyond the log ({log.size})"
+            )
+    logged = {r.record for r in rows}
+    expected = [
+        f"{name}:{key}" for name, column in RECORD_KEYS for key in session.scalars(select(column))
+    ]
+    expected += [
+        f"eucs:{a}:{n}"
+        for a, n in session.execute(select(m.EucRow.issuing_authority, m.EucRow.euc_number))
+    ]
+    result.records = len(expected)
+    missing = [key for key in expected if key not in logged]
+    problems += [f"{key}: recorded without a log entry" for key in missing[:limit]]
+    return result

@@ -1,0 +1,129 @@
+"""Every state change of the registry as a transparency-log entry: commitments, not contents.
+
+An entry (LOG.md) is a canonical CBOR map {type, time, issuer_state, doc_type,
+doc_id_hash, doc_hash, prev_status, seq}. It is written to the `log_entries`
+table in the same transaction as the change (the unit of work), then
+appended to the log right after the commit. `seq` makes the append
+exactly-once: after a crash between the two, `publish` finds which pending
+entries already reached the log's tail and only records their indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time as clock
+from dataclasses import dataclass
+from typing import Any
+
+import cbor2
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from enduse.docs.base45 import b45decode
+from enduse.docs.verify import inflate
+from enduse.registry.models import LogEntryRow
+from enduse.tlog.log import LogError, TileLog
+
+ENTRY_KEYS = (
+    "type",
+    "time",
+    "issuer_state",
+    "doc_type",
+    "doc_id_hash",
+    "doc_hash",
+    "prev_status",
+    "seq",
+)
+
+
+def document_hash(document: dict[str, Any], signed: str | None = None) -> bytes:
+    """SHA-256 of the signed COSE bytes when there are any, else of the record's canonical CBOR."""
+    if signed:
+        try:
+            return hashlib.sha256(inflate(b45decode(signed.split(":", 1)[1]))).digest()
+        except Exception:
+            return hashlib.sha256(signed.encode("utf-8")).digest()
+    return hashlib.sha256(
+        cbor2.dumps(document, canonical=True, datetime_as_timestamp=True)
+    ).digest()
+
+
+def record_change(
+    session: Session,
+    *,
+    change: str,
+    record: str,
+    doc_type: str,
+    issuer_state: str | None,
+    document: dict[str, Any],
+    signed: str | None = None,
+    prev_status: str | None = None,
+    at: int | None = None,
+) -> LogEntryRow:
+    """Queue the log entry of a change in the change's own transaction."""
+    row = LogEntryRow(entry=b"", record=record, log_index=None)
+    session.add(row)
+    session.flush()  # the sequence number goes into the entry
+    row.entry = cbor2.dumps(
+        {
+            "type": change,
+            "time": int(clock.time()) if at is None else at,
+            "issuer_state": issuer_state,
+            "doc_type": doc_type,
+            "doc_id_hash": hashlib.sha256(record.encode("utf-8")).digest(),
+            "doc_hash": document_hash(document, signed),
+            "prev_status": prev_status,
+            "seq": row.seq,
+        },
+        canonical=True,
+    )
+    return row
+
+
+def decode_entry(data: bytes) -> dict[str, Any] | None:
+    """An enduse log entry, or None if these bytes are not one."""
+    try:
+        value = cbor2.loads(data)
+    except Exception:
+        return None
+    if (
+        not isinstance(value, dict)
+        or set(value) != set(ENTRY_KEYS)
+        or not isinstance(value["seq"], int)
+    ):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class Published:
+    appended: int
+    recovered: int
+
+
+def publish(session: Session, log: TileLog) -> Published:
+    """Append the pending entries, in order; the caller holds the log's writer lock."""
+    pending = list(
+        session.scalars(
+            select(LogEntryRow).where(LogEntryRow.log_index.is_(None)).order_by(LogEntryRow.seq)
+        )
+    )
+    if not pending:
+        return Published(0, 0)
+    by_seq = {row.seq: row for row in pending}
+    recovered = 0
+    for index in range(max(0, log.size - len(pending)), log.size):  # a crash after the append
+        entry = decode_entry(log.entry(index))
+        if entry is not None and entry["seq"] in by_seq:
+            row = by_seq.pop(entry["seq"])
+            if row.entry != log.entry(index):
+                raise LogError(f"log entry {index} has seq {row.seq} but other contents")
+            row.log_index = index
+            recovered += 1
+    rows = sorted(by_seq.values(), key=lambda r: r.seq)
+    if rows:
+        first = log.append([row.entry for row in rows])
+        for offset, row in enumerate(rows):
+            row.log_index = first + offset
+    session.flush()
+    return Published(len(rows), recovered)
