@@ -139,8 +139,8 @@ def import_bundle(session: Session, data: Any) -> Imported:
             continue
         start = (session.scalar(select(func.max(row_type.ordinal))) or 0) + 1
         for offset, record in enumerate(records):
-            _record(session, name, record, start + offset)
-            recorded.append(_describe(name, record, start + offset))
+            record_object(session, name, record, start + offset)
+            recorded.append(describe(name, record, start + offset))
         session.flush()  # later collections reference these rows
     return Imported(counts, parsed.warnings, tuple(recorded))
 
@@ -167,7 +167,7 @@ _STATES: dict[str, str] = {
 }
 
 
-def _describe(name: str, record: Any, ordinal: int) -> Recorded:
+def describe(name: str, record: Any, ordinal: int) -> Recorded:
     key = _KEYS[name](record) if name in _KEYS else str(ordinal)  # inventories, embargoes
     state = getattr(record, _STATES[name]) if name in _STATES else None
     return Recorded(name, f"{name}:{key}", state, record.to_json(), getattr(record, "signed", None))
@@ -183,7 +183,8 @@ def _euc_pk(session: Session, authority: str, number: str) -> int:
     return pk
 
 
-def _record(session: Session, name: str, record: Any, ordinal: int) -> None:
+def record_object(session: Session, name: str, record: Any, ordinal: int) -> None:
+    """Insert one validated bundle object (and its item lines) as a row."""
     doc = record.to_json()
     common = {"ordinal": ordinal, "document": doc}
     if name == "authorities":

@@ -1,0 +1,81 @@
+"""The quantity ledger: what an EUC still allows, and what a licence still allows to ship.
+
+Pure arithmetic over recorded facts. A licence that is live reserves its
+licensed quantities against its EUC line; one that ended (revoked, expired)
+keeps only what was shipped under it; a refused one reserves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from enduse.domain.errors import DomainError, Problem
+
+RESERVING = frozenset({"applied", "under_review", "issued", "suspended", "exhausted"})
+ENDED = frozenset({"revoked", "expired"})
+
+
+@dataclass(frozen=True)
+class LicenceUse:
+    """One existing licence's hold on an EUC line."""
+
+    status: str
+    euc_line: int
+    licensed: Decimal
+    shipped: Decimal
+
+
+def held(use: LicenceUse) -> Decimal:
+    if use.status in RESERVING:
+        return use.licensed
+    if use.status in ENDED:
+        return use.shipped
+    return Decimal(0)
+
+
+def remaining(euc_lines: Mapping[int, Decimal], uses: Iterable[LicenceUse]) -> dict[int, Decimal]:
+    left = dict(euc_lines)
+    for use in uses:
+        if use.euc_line in left:
+            left[use.euc_line] -= held(use)
+    return left
+
+
+def _plain(value: Decimal) -> str:
+    """30000, not 30000.000000 (what a NUMERIC(20, 6) column gives back)."""
+    return format(value.normalize(), "f")
+
+
+def check_application(
+    euc_lines: Mapping[int, Decimal],
+    uses: Iterable[LicenceUse],
+    wanted: Iterable[tuple[int | None, Decimal | None]],
+) -> None:
+    """Refuse (naming every item) an application that would overdraw its EUC."""
+    left = remaining(euc_lines, uses)
+    problems = []
+    asked: dict[int, Decimal] = {}
+    for i, (euc_line, quantity) in enumerate(wanted):
+        path = f"$.items[{i}]"
+        if euc_line is None or euc_line not in left:
+            problems.append(
+                Problem(f"{path}.euc_line", "unknown_line", f"the EUC has no line {euc_line}")
+            )
+            continue
+        if quantity is None or quantity <= 0:
+            problems.append(Problem(f"{path}.quantity", "invalid", "a positive quantity is needed"))
+            continue
+        asked[euc_line] = asked.get(euc_line, Decimal(0)) + quantity
+        if asked[euc_line] > left[euc_line]:
+            problems.append(
+                Problem(
+                    f"{path}.quantity",
+                    "overdraw",
+                    f"EUC line {euc_line}: {_plain(left[euc_line])} of {_plain(euc_lines[euc_line])} "
+                    f"left, {_plain(asked[euc_line])} asked",
+                )
+            )
+    if problems:
+        raise DomainError(problems)
