@@ -60,3 +60,58 @@ def test_audit_from_the_command_line(run, bundle_file, home):
     run("log", "append", input="stray\n")
     stray = run("registry", "audit")
     assert stray.exit_code == 1 and "log entry 24: no record in the registry" in stray.stdout
+
+
+def test_licence_applications_from_the_command_line(run, bundle_file, tmp_path):
+    run("import", str(bundle_file))
+    run("log", "init", "--origin", "registry.test.example/log")
+    run("users", "add", "bob", "--role", "exporter", "--party", "p-exporter")
+    application = {
+        "licence_number": "RS-2025-0200",
+        "exporting_state": "RS",
+        "authority": "RS-EXPORT",
+        "applicant": "p-exporter",
+        "euc": {"issuing_authority": "BG-MOD", "euc_number": "BG-MOD-2025-0310"},
+        "items": [{"line": 1, "euc_line": 1, "quantity": 5}],
+        "status": "applied",
+    }
+    file = tmp_path / "application.json"
+    file.write_text(json.dumps(application))
+    refused = run("licence", "apply", str(file), "--as", "bob")  # RS-2025-0131 holds all 12,000
+    assert refused.exit_code == 1 and "$.items[0].quantity: overdraw" in refused.stderr
+    assert "RS-2025-0200" not in run("licence", "list").stdout
+    application["euc"] = {"issuing_authority": "CZ-MOD", "euc_number": "CZ-MOD-2025-0042"}
+    file.write_text(json.dumps(application))
+    assert run("licence", "apply", str(file), "--as", "bob").exit_code == 1  # also fully licensed
+    assert run("licence", "apply", str(file)).exit_code == 2  # --as is required
+    listing = run("licence", "list", "--as", "bob").stdout.splitlines()
+    assert [line.split("\t")[0] for line in listing[1:]] == ["RS-2025-0107", "RS-2025-0131"]
+    shown = json.loads(run("licence", "show", "RS-2025-0107").stdout)
+    assert shown["licence_number"] == "RS-2025-0107"
+    assert run("registry", "audit").exit_code == 0
+
+
+def test_a_successful_application_is_logged(run, bundle_file, tmp_path):
+    run("import", str(bundle_file))
+    seed = json.loads(bundle_file.read_text())
+    euc = dict(seed["eucs"][0], euc_number="CZ-MOD-2025-0300")
+    more = tmp_path / "more.json"
+    more.write_text(json.dumps({"format": "enduse.bundle/1", "eucs": [euc]}))
+    assert run("import", str(more)).exit_code == 0
+    run("log", "init", "--origin", "registry.test.example/log")
+    run("users", "add", "bob", "--role", "exporter", "--party", "p-exporter")
+    application = {
+        "licence_number": "RS-2025-0300",
+        "exporting_state": "RS",
+        "authority": "RS-EXPORT",
+        "applicant": "p-exporter",
+        "euc": {"issuing_authority": "CZ-MOD", "euc_number": "CZ-MOD-2025-0300"},
+        "items": [{"line": 1, "euc_line": 1, "quantity": 30000}],
+        "status": "applied",
+    }
+    file = tmp_path / "application.json"
+    file.write_text(json.dumps(application))
+    ok = run("licence", "apply", str(file), "--as", "bob")
+    assert ok.exit_code == 0 and "applied: licence RS-2025-0300" in ok.stdout
+    audit = run("registry", "audit")
+    assert audit.exit_code == 0 and "26 records, 26 changes, log size 26" in audit.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enduse.cli import demo, euc, log, pki, registry, verify, witness
+from enduse.cli import demo, euc, licence, log, pki, registry, verify, witness
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -22,6 +22,7 @@ app.command("import")(registry.import_command)
 app.command("export")(registry.export_command)
 app.add_typer(registry.users_app, name="users")
 app.add_typer(registry.registry_app, name="registry")
+app.add_typer(licence.app, name="licence")
 
 
 def main() -> None:

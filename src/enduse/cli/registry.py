@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
 from enduse.config import database_url, home, key_passphrase
-from enduse.domain.bundle import MAX_BUNDLE_BYTES, load_bundle_text
+from enduse.domain.bundle import MAX_BUNDLE_BYTES, bundle_json
 from enduse.files import read_capped, write_durably
 from enduse.registry.bundle_io import export_bundle
 from enduse.registry.local import open_registry
@@ -27,13 +27,10 @@ from enduse.workflow.users import add_user, disable_user, get_user, list_users
 def import_command(file: Annotated[Path, typer.Argument(help="an enduse.bundle/1 file")]) -> None:
     """Record a bundle: all of it, or (with every problem named) nothing."""
     with user_errors():
-        text = read_capped(file, MAX_BUNDLE_BYTES)
-        load_bundle_text(
-            text
-        )  # JSON and structure errors, with paths, before touching the database
+        data = bundle_json(read_capped(file, MAX_BUNDLE_BYTES))
         sessions = open_registry(home(), database_url())
         with sessions() as session, session.begin():
-            result = record_bundle(session, json.loads(text))
+            result = record_bundle(session, data)
         logged = publish_changes(sessions)
     for warning in result.warnings:
         err.print(f"warning: {warning}", markup=False)

@@ -80,6 +80,11 @@ def load_bundle_text(
     text: str | bytes, known_elsewhere: Callable[[str, Key], bool] | None = None
 ) -> ParsedBundle:
     """Parse bundle JSON; every way it can be broken becomes a DomainError naming where."""
+    return parse_bundle(bundle_json(text), known_elsewhere)
+
+
+def bundle_json(text: str | bytes) -> Any:
+    """The JSON of a bundle file, or a DomainError saying what is wrong with it and where."""
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BUNDLE_BYTES:
         raise DomainError([Problem("$", "too_large", f"bundle over {MAX_BUNDLE_BYTES} bytes")])
@@ -91,7 +96,7 @@ def load_bundle_text(
                 [Problem("$", "bad_encoding", f"not UTF-8 at byte {e.start}")]
             ) from None
     try:
-        data = json.loads(text, parse_constant=_not_json)
+        return json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as e:
         raise DomainError(
             [Problem("$", "bad_json", f"{e.msg} at line {e.lineno} column {e.colno}")]
@@ -100,7 +105,6 @@ def load_bundle_text(
         raise DomainError([Problem("$", "bad_json", "nested too deeply")]) from None
     except ValueError as e:  # NaN/Infinity, integers beyond Python's digit limit
         raise DomainError([Problem("$", "bad_json", str(e))]) from None
-    return parse_bundle(data, known_elsewhere)
 
 
 def _not_json(token: str) -> Any:
