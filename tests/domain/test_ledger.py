@@ -35,3 +35,7 @@ def test_an_overdraw_is_refused_naming_the_item():
     found = [(p.path, p.reason) for p in info.value.problems]
     assert found == [("$.items[1].quantity", "overdraw"), ("$.items[2].euc_line", "unknown_line")]
     assert "1000 of 30000 left, 1200 asked" in info.value.problems[0].message
+
+
+def test_recorded_shipments_above_a_live_licence_count_in_full():
+    assert remaining({1: D(100)}, [LicenceUse("issued", 1, D(60), D(90))]) == {1: D(10)}

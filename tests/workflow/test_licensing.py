@@ -109,3 +109,21 @@ def test_two_applications_racing_for_the_last_quantity_end_with_one_success(regi
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["licensed", "refused"]
+
+
+def test_only_the_eucs_exporter_may_apply_to_a_licensing_authority(registry):
+    add_user(registry, "broker", "exporter", party="p-broker")
+    with pytest.raises(DomainError, match="names 'p-exporter' as exporter"):
+        apply(
+            registry,
+            get_user(registry, "broker"),
+            dict(application("RS-APP-20", 1), applicant="p-broker"),
+        )
+    registry.rollback()
+    with pytest.raises(DomainError, match="not an export licensing authority"):
+        apply(
+            registry,
+            get_user(registry, "bob"),
+            dict(application("RS-APP-21", 1), authority="CZ-CUSTOMS"),
+        )
+    registry.rollback()

@@ -102,3 +102,17 @@ def test_without_a_log_the_changes_wait_and_are_named(session):
     session.commit()
     problems = audit(session, None).problems
     assert problems[0] == "24 changes not yet in the log (seq 1..24)"
+
+
+def test_the_audit_catches_a_changed_or_deleted_record(session, log):
+    from enduse.registry.models import LicenceRow, ObservationRow
+
+    imported(session, log)
+    licence = session.get(LicenceRow, "RS-2025-0107")
+    licence.document = {**licence.document, "status": "refused"}
+    licence.status = "refused"
+    session.delete(session.get(ObservationRow, "obs-osint-1"))
+    session.commit()
+    problems = audit(session, log).problems
+    assert any(p.startswith("licences:RS-2025-0107: the record differs") for p in problems)
+    assert "observations:obs-osint-1: in the log, but no longer in the registry" in problems

@@ -20,7 +20,7 @@ from enduse.tlog.local import LocalLog
 from enduse.tlog.log import LogError
 from enduse.workflow.audit import audit
 from enduse.workflow.imports import record_bundle
-from enduse.workflow.logbook import publish
+from enduse.workflow.logbook import lock_publication, publish
 from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
 
@@ -49,8 +49,10 @@ def publish_changes(sessions) -> str:  # type: ignore[no-untyped-def]
             waiting = session.scalar(select(func.count()).where(LogEntryRow.log_index.is_(None)))
         return f"no log yet: {waiting} changes wait for `enduse log init --origin ...`"
     try:
-        with sessions() as session, session.begin(), local.writer() as log:
-            done = publish(session, log)
+        with sessions() as session, session.begin():
+            lock_publication(session)  # before the log is opened: what it reads is then current
+            with local.writer() as log:
+                done = publish(session, log)
     except LogError as e:
         return f"the log was not written ({e}); the changes wait, and the next command appends them"
     return f"logged {done.appended} changes" + (
@@ -69,9 +71,14 @@ def audit_command() -> None:
         publish_changes(sessions)  # what only waited for the log is not a discrepancy
         local = LocalLog(home(), key_passphrase(), database_url())
         try:
-            log = local.reader()
+            local.vkey()
         except LogError:
-            log = None
+            log = None  # no log at all: the audit says so
+        else:
+            try:
+                log = local.reader()
+            except LogError as e:  # a damaged log is an error of its own, not "no log"
+                raise ValueError(f"the log cannot be opened: {e}") from None
         with sessions() as session:
             result = audit(session, log)
     if result.consistent:

@@ -28,8 +28,9 @@ class LicenceUse:
 
 
 def held(use: LicenceUse) -> Decimal:
+    """What a licence takes from its EUC line: recorded shipments above the licence count too."""
     if use.status in RESERVING:
-        return use.licensed
+        return max(use.licensed, use.shipped)
     if use.status in ENDED:
         return use.shipped
     return Decimal(0)

@@ -73,8 +73,9 @@ DecimalString = Annotated[str, AfterValidator(check_decimal)]
 ControlEntryCode = Annotated[str, AfterValidator(check_control_entry)]
 Criterion = Annotated[int | str, AfterValidator(_criterion)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
-Quantity = Annotated[int | FiniteFloat, Field(gt=0)]
-Count = Annotated[int | FiniteFloat, Field(ge=0)]
+# Stored as NUMERIC(20, 6): at most 14 digits before the point.
+Quantity = Annotated[int | FiniteFloat, Field(gt=0, lt=10**14)]
+Count = Annotated[int | FiniteFloat, Field(ge=0, lt=10**14)]
 Line = Annotated[int, Field(ge=1)]
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 

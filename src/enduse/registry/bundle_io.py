@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from enduse.domain.bundle import FORMAT, Bundle, Key, ParsedBundle, parse_bundle
@@ -125,6 +125,8 @@ def _quantity(value: int | float | None) -> Decimal | None:
 
 def import_bundle(session: Session, data: Any) -> Imported:
     """Validate and record a bundle in the session's transaction (the caller commits)."""
+    if session.get_bind().dialect.name == "postgresql":  # recording order (ordinal) is one sequence
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.registry.record'))"))
     parsed: ParsedBundle = parse_bundle(data, _known(session))
     bundle = parsed.bundle
     problems = _already_registered(session, bundle)

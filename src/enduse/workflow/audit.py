@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enduse.registry import models as m
+from enduse.registry.bundle_io import COLLECTIONS
 from enduse.tlog.log import TileLog
 from enduse.tlog.verify_dir import DirectoryInvalid, verify_directory
-from enduse.workflow.logbook import decode_entry
+from enduse.workflow.logbook import decode_entry, document_hash
 
 # How each table names its records in the log ("<collection>:<key>").
 RECORD_KEYS = [
@@ -76,20 +78,39 @@ def audit(session: Session, log: TileLog | None, limit: int = 100) -> Audit:
                     f"log entry {index}: differs from change seq {row.seq} ({row.record})"
                 )
             if len(problems) >= limit:
-                break
+                return result
         for index, row in sorted(by_index.items()):
-            problems.append(
-                f"change seq {row.seq} ({row.record}): index {index} is beyond the log ({log.size})"
-            )
-    logged = {r.record for r in rows}
-    expected = [
-        f"{name}:{key}" for name, column in RECORD_KEYS for key in session.scalars(select(column))
-    ]
-    expected += [
-        f"eucs:{a}:{n}"
-        for a, n in session.execute(select(m.EucRow.issuing_authority, m.EucRow.euc_number))
-    ]
-    result.records = len(expected)
-    missing = [key for key in expected if key not in logged]
-    problems += [f"{key}: recorded without a log entry" for key in missing[:limit]]
+            if index >= log.size:
+                problems.append(
+                    f"change seq {row.seq} ({row.record}): index {index} is beyond the log ({log.size})"
+                )
+    latest = {r.record: r for r in rows}  # the last change of each record commits to its state now
+    current = dict(_records(session))
+    result.records = len(current)
+    for key, (document, signed) in current.items():
+        row = latest.get(key)
+        if row is None:
+            problems.append(f"{key}: recorded without a log entry")
+        else:
+            entry = decode_entry(row.entry)
+            if entry is None or entry["doc_hash"] != document_hash(document, signed):
+                problems.append(
+                    f"{key}: the record differs from what its last log entry (seq {row.seq}) commits to"
+                )
+        if len(problems) >= limit:
+            return result
+    for key in sorted(set(latest) - set(current))[:limit]:
+        problems.append(f"{key}: in the log, but no longer in the registry")
     return result
+
+
+def _records(session: Session) -> Iterator[tuple[str, tuple[dict, str | None]]]:
+    """Every recorded object by its log key, with what its entries commit to."""
+    columns = dict(RECORD_KEYS)
+    for name, row_type in COLLECTIONS:
+        for row in session.scalars(select(row_type)):
+            if name == "eucs":
+                key = f"{row.issuing_authority}:{row.euc_number}"  # type: ignore[attr-defined]
+            else:
+                key = str(getattr(row, columns[name].key))
+            yield f"{name}:{key}", (row.document, getattr(row, "signed", None))

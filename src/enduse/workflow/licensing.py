@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from enduse.domain.errors import DomainError, Problem, problems_from_pydantic
@@ -70,23 +70,43 @@ def apply(session: Session, user: User, application: dict[str, Any]) -> Licence:
         raise DomainError(
             [Problem("$.licence_number", "duplicate", f"licence {licence.licence_number} exists")]
         )
-    for field, table in (("authority", m.AuthorityRow), ("applicant", m.PartyRow)):
-        if session.get(table, getattr(licence, field)) is None:
-            raise DomainError(
-                [
-                    Problem(
-                        f"$.{field}",
-                        "dangling_reference",
-                        f"no {field} {getattr(licence, field)!r}",
-                    )
-                ]
+    authority = session.get(m.AuthorityRow, licence.authority)
+    problems = []
+    if authority is None or "export_licensing" not in authority.document.get("functions", []):
+        problems.append(
+            Problem(
+                "$.authority",
+                "invalid",
+                f"{licence.authority!r} is not an export licensing authority",
             )
+        )
+    elif authority.state != licence.exporting_state:
+        problems.append(
+            Problem(
+                "$.exporting_state",
+                "invalid",
+                f"{licence.authority} licenses for {authority.state}",
+            )
+        )
+    exporter = euc.document.get("exporter")
+    if exporter != licence.applicant:
+        problems.append(
+            Problem(
+                "$.applicant",
+                "invalid",
+                f"the EUC names {exporter!r} as exporter, not {licence.applicant!r}",
+            )
+        )
+    if problems:
+        raise DomainError(problems)
     lines = dict(session.execute(select(m.EucItemRow.line, m.EucItemRow.quantity).where(m.EucItemRow.euc_pk == euc.pk)).all())  # fmt: skip
     wanted = [
         (i.euc_line, None if i.quantity is None else Decimal(str(i.quantity)))
         for i in licence.items
     ]
     check_application(lines, _uses(session, euc.pk), wanted)
+    if session.get_bind().dialect.name == "postgresql":  # recording order is one sequence
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.registry.record'))"))
     ordinal = (session.scalar(select(func.max(m.LicenceRow.ordinal))) or 0) + 1
     record_object(session, "licences", licence, ordinal)
     r = describe("licences", licence, ordinal)

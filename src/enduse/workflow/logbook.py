@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import cbor2
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from enduse.docs.base45 import b45decode
@@ -93,6 +93,13 @@ def decode_entry(data: bytes) -> dict[str, Any] | None:
     ):
         return None
     return value
+
+
+def lock_publication(session: Session) -> None:
+    """One publisher at a time across hosts sharing a PostgreSQL registry (the log's file lock
+    only covers one host); held until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.log.publish'))"))
 
 
 @dataclass(frozen=True)

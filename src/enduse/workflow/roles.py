@@ -39,7 +39,7 @@ class Action(StrEnum):
 R = Role
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ: frozenset(Role),
-    Action.IMPORT: frozenset({R.ADMIN, R.LICENSING_OFFICER}),
+    Action.IMPORT: frozenset({R.ADMIN}),  # a bundle records anything: no per-object scoping
     Action.REGISTER_EUC: frozenset({R.ISSUING_AUTHORITY, R.LICENSING_OFFICER, R.ADMIN}),
     Action.APPLY: frozenset({R.EXPORTER}),
     Action.DECIDE_LICENCE: frozenset({R.LICENSING_OFFICER}),
