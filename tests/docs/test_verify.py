@@ -495,3 +495,10 @@ def test_results_always_print_as_json(session_pki, seed_bundle):
     r = verify(signed(session_pki, claims), session_pki.store(), at=AT)
     assert r.result is Reason.VALID
     assert json.loads(json.dumps(r.as_dict(), allow_nan=False))["document"]["note"] == "nan"
+
+
+def test_trailing_spaces_are_part_of_the_payload():
+    """A space is a Base45 character: only line ends are trimmed, so a payload cut to a
+    dangling character is reported as such even when that character is a space."""
+    r = verify("EUC1:" + "0" * 9 + " ", TrustStore(), at=AT)
+    assert r.result is Reason.BAD_BASE45 and "single trailing character" in r.details["message"]

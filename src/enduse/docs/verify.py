@@ -59,7 +59,7 @@ def _verify(
 ) -> Verification:
     if not isinstance(payload, str):
         raise Failure(Reason.BAD_PREFIX, "the payload is not text")
-    payload = payload.strip()
+    payload = payload.strip("\r\n\t")  # not spaces: a space is a Base45 character
     if len(payload) > MAX_PAYLOAD_CHARS:
         raise Failure(Reason.BAD_BASE45, f"payload longer than {MAX_PAYLOAD_CHARS} characters")
     doc_type, body = _unprefix(payload, prefix)
