@@ -120,3 +120,15 @@ def test_unknown_keys_are_kept_and_warned(session):
     session.commit()
     assert [w.path for w in result.warnings] == ["$.eucs[0].items[0].colour"]
     assert export_bundle(session)["eucs"][0]["items"][0]["colour"] == "olive"
+
+
+def test_numbers_come_back_as_they_were_recorded(session):
+    bundle = copy.deepcopy(SEED)
+    bundle["eucs"][0]["items"][0]["colour"] = 1e20  # JSONB would give back the integer 10**20
+    bundle["eucs"][0]["items"][1]["quantity"] = 1000000.0
+    import_bundle(session, bundle)
+    session.commit()
+    items = export_bundle(session)["eucs"][0]["items"]
+    assert isinstance(items[0]["colour"], float) and items[0]["colour"] == 1e20
+    assert isinstance(items[1]["quantity"], float)
+    assert items == bundle["eucs"][0]["items"]

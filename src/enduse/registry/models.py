@@ -21,10 +21,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-Document = JSON().with_variant(JSONB(), "postgresql")
+# JSON, not PostgreSQL's JSONB: JSONB reorders keys and rewrites numbers, and a record must be
+# exported exactly as it was recorded (and hash to what its log entry commits to).
+Document = JSON()
 ID = String(200)
 QUANTITY = Numeric(20, 6)
 
