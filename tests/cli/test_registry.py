@@ -62,19 +62,28 @@ def test_audit_from_the_command_line(run, bundle_file, home):
     assert stray.exit_code == 1 and "log entry 24: no record in the registry" in stray.stdout
 
 
-def test_licence_applications_from_the_command_line(run, bundle_file, tmp_path):
-    run("import", str(bundle_file))
-    run("log", "init", "--origin", "registry.test.example/log")
-    run("users", "add", "bob", "--role", "exporter", "--party", "p-exporter")
-    application = {
-        "licence_number": "RS-2025-0200",
+def application_for(number: str, issuer: str, euc_number: str, quantity: int) -> dict:
+    """A licence application of p-exporter to RS-EXPORT, in BUNDLE.md's fields."""
+    return {
+        "licence_number": number,
         "exporting_state": "RS",
         "authority": "RS-EXPORT",
         "applicant": "p-exporter",
-        "euc": {"issuing_authority": "BG-MOD", "euc_number": "BG-MOD-2025-0310"},
-        "items": [{"line": 1, "euc_line": 1, "quantity": 5}],
+        "euc": {"issuing_authority": issuer, "euc_number": euc_number},
+        "items": [{"line": 1, "euc_line": 1, "quantity": quantity}],
         "status": "applied",
     }
+
+
+def with_log_and_exporter(run) -> None:
+    run("log", "init", "--origin", "registry.test.example/log")
+    run("users", "add", "bob", "--role", "exporter", "--party", "p-exporter")
+
+
+def test_licence_applications_from_the_command_line(run, bundle_file, tmp_path):
+    run("import", str(bundle_file))
+    with_log_and_exporter(run)
+    application = application_for("RS-2025-0200", "BG-MOD", "BG-MOD-2025-0310", 5)
     file = tmp_path / "application.json"
     file.write_text(json.dumps(application))
     refused = run("licence", "apply", str(file), "--as", "bob")  # RS-2025-0131 holds all 12,000
@@ -98,19 +107,11 @@ def test_a_successful_application_is_logged(run, bundle_file, tmp_path):
     more = tmp_path / "more.json"
     more.write_text(json.dumps({"format": "enduse.bundle/1", "eucs": [euc]}))
     assert run("import", str(more)).exit_code == 0
-    run("log", "init", "--origin", "registry.test.example/log")
-    run("users", "add", "bob", "--role", "exporter", "--party", "p-exporter")
-    application = {
-        "licence_number": "RS-2025-0300",
-        "exporting_state": "RS",
-        "authority": "RS-EXPORT",
-        "applicant": "p-exporter",
-        "euc": {"issuing_authority": "CZ-MOD", "euc_number": "CZ-MOD-2025-0300"},
-        "items": [{"line": 1, "euc_line": 1, "quantity": 30000}],
-        "status": "applied",
-    }
+    with_log_and_exporter(run)
     file = tmp_path / "application.json"
-    file.write_text(json.dumps(application))
+    file.write_text(
+        json.dumps(application_for("RS-2025-0300", "CZ-MOD", "CZ-MOD-2025-0300", 30000))
+    )
     ok = run("licence", "apply", str(file), "--as", "bob")
     assert ok.exit_code == 0 and "applied: licence RS-2025-0300" in ok.stdout
     audit = run("registry", "audit")
