@@ -147,6 +147,9 @@ def import_bundle(session: Session, data: Any) -> Imported:
     return Imported(counts, parsed.warnings, tuple(recorded))
 
 
+# How each collection names its records in the log ("<collection>:<key>"). Works on domain
+# records and on their rows alike (same attribute names); inventories and embargoes have no
+# natural key and go by their ordinal.
 _KEYS: dict[str, Callable[[Any], str]] = {
     "authorities": lambda r: r.id,
     "parties": lambda r: r.id,
@@ -169,10 +172,21 @@ _STATES: dict[str, str] = {
 }
 
 
+def record_key(name: str, record: Any, ordinal: int) -> str:
+    """The log key of a record or row: "<collection>:<key>"."""
+    key = _KEYS[name](record) if name in _KEYS else str(ordinal)
+    return f"{name}:{key}"
+
+
 def describe(name: str, record: Any, ordinal: int) -> Recorded:
-    key = _KEYS[name](record) if name in _KEYS else str(ordinal)  # inventories, embargoes
     state = getattr(record, _STATES[name]) if name in _STATES else None
-    return Recorded(name, f"{name}:{key}", state, record.to_json(), getattr(record, "signed", None))
+    return Recorded(
+        name,
+        record_key(name, record, ordinal),
+        state,
+        record.to_json(),
+        getattr(record, "signed", None),
+    )
 
 
 def _euc_pk(session: Session, authority: str, number: str) -> int:

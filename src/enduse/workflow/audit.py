@@ -15,24 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enduse.registry import models as m
-from enduse.registry.bundle_io import COLLECTIONS
+from enduse.registry.bundle_io import COLLECTIONS, record_key
 from enduse.tlog.log import TileLog
 from enduse.tlog.verify_dir import DirectoryInvalid, verify_directory
 from enduse.workflow.logbook import decode_entry, document_hash
-
-# How each table names its records in the log ("<collection>:<key>").
-RECORD_KEYS = [
-    ("authorities", m.AuthorityRow.id),
-    ("parties", m.PartyRow.id),
-    ("inventories", m.InventoryRow.ordinal),
-    ("licences", m.LicenceRow.licence_number),
-    ("shipments", m.ShipmentRow.shipment_id),
-    ("delivery_verifications", m.DeliveryVerificationRow.dvc_number),
-    ("reexport_requests", m.ReexportRequestRow.request_id),
-    ("observations", m.ObservationRow.id),
-    ("denials", m.DenialRow.id),
-    ("embargoes", m.EmbargoRow.ordinal),
-]
 
 
 @dataclass
@@ -106,11 +92,6 @@ def audit(session: Session, log: TileLog | None, limit: int = 100) -> Audit:
 
 def _records(session: Session) -> Iterator[tuple[str, tuple[dict, str | None]]]:
     """Every recorded object by its log key, with what its entries commit to."""
-    columns = dict(RECORD_KEYS)
     for name, row_type in COLLECTIONS:
         for row in session.scalars(select(row_type)):
-            if name == "eucs":
-                key = f"{row.issuing_authority}:{row.euc_number}"  # type: ignore[attr-defined]
-            else:
-                key = str(getattr(row, columns[name].key))
-            yield f"{name}:{key}", (row.document, getattr(row, "signed", None))
+            yield record_key(name, row, row.ordinal), (row.document, getattr(row, "signed", None))
