@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from enduse.docs.compact import claims_for, embed_parties, encode_payload
@@ -80,3 +81,8 @@ def sign_euc(
             ]
         )
     return sign_record(bundle, DOC_TYPES["EUC"], matches[0], pki)
+
+
+def signer_of(pki: LocalPki) -> Callable[[Bundle, DocType, Record], str]:
+    """What the workflow calls to sign a decision: the keys stay in this PKI's keystore."""
+    return lambda bundle, doc_type, record: sign_record(bundle, doc_type, record, pki)

@@ -80,3 +80,48 @@ def check_application(
             )
     if problems:
         raise DomainError(problems)
+
+
+def check_draw(
+    limits: Mapping[int, Decimal],
+    used: Mapping[int, Decimal],
+    wanted: Iterable[tuple[int | None, Decimal | None]],
+    *,
+    line_field: str,
+    what: str,
+) -> None:
+    """Refuse (naming every item) a draw above what `limits` leaves after `used`.
+
+    The one rule behind shipping (never above the licence) and delivery
+    (never more delivered than shipped): `what` names the limit in messages.
+    """
+    problems = []
+    asked: dict[int, Decimal] = {}
+    for i, (line, quantity) in enumerate(wanted):
+        path = f"$.items[{i}]"
+        if line is None or line not in limits:
+            problems.append(
+                Problem(f"{path}.{line_field}", "unknown_line", f"the {what} has no line {line}")
+            )
+            continue
+        if quantity is None or quantity <= 0:
+            problems.append(Problem(f"{path}.quantity", "invalid", "a positive quantity is needed"))
+            continue
+        asked[line] = asked.get(line, Decimal(0)) + quantity
+        left = limits[line] - used.get(line, Decimal(0))
+        if asked[line] > left:
+            problems.append(
+                Problem(
+                    f"{path}.quantity",
+                    "overdraw",
+                    f"{what} line {line}: {_plain(max(left, Decimal(0)))} of "
+                    f"{_plain(limits[line])} left, {_plain(asked[line])} asked",
+                )
+            )
+    if problems:
+        raise DomainError(problems)
+
+
+def fully_drawn(limits: Mapping[int, Decimal], used: Mapping[int, Decimal]) -> bool:
+    """Every line used up: a licence whose last quantity shipped is exhausted."""
+    return bool(limits) and all(used.get(line, Decimal(0)) >= q for line, q in limits.items())

@@ -55,7 +55,9 @@ class Imported:
     records: tuple[Recorded, ...] = ()
 
 
-def _known(session: Session) -> Callable[[str, Key], bool]:
+def known_in(session: Session) -> Callable[[str, Key], bool]:
+    """Whether the registry holds a record of a kind: what a reference may point at."""
+
     def known(kind: str, key: Key) -> bool:
         if kind == "euc":
             authority, number = key  # type: ignore[misc]
@@ -123,11 +125,21 @@ def _quantity(value: int | float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def lock_recording(session: Session) -> None:
+    """Recording order (`ordinal`) is one sequence: writers queue here on PostgreSQL (SQLite's
+    BEGIN IMMEDIATE already lets one writer in at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.registry.record'))"))
+
+
+def next_ordinal(session: Session, row_type: type[m.Recorded]) -> int:
+    return (session.scalar(select(func.max(row_type.ordinal))) or 0) + 1
+
+
 def import_bundle(session: Session, data: Any) -> Imported:
     """Validate and record a bundle in the session's transaction (the caller commits)."""
-    if session.get_bind().dialect.name == "postgresql":  # recording order (ordinal) is one sequence
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.registry.record'))"))
-    parsed: ParsedBundle = parse_bundle(data, _known(session))
+    lock_recording(session)
+    parsed: ParsedBundle = parse_bundle(data, known_in(session))
     bundle = parsed.bundle
     problems = _already_registered(session, bundle)
     if problems:
@@ -139,7 +151,7 @@ def import_bundle(session: Session, data: Any) -> Imported:
         counts[name] = len(records)
         if not records:
             continue
-        start = (session.scalar(select(func.max(row_type.ordinal))) or 0) + 1
+        start = next_ordinal(session, row_type)
         for offset, record in enumerate(records):
             record_object(session, name, record, start + offset)
             recorded.append(describe(name, record, start + offset))

@@ -1,20 +1,27 @@
-"""Licence applications, against the quantity ledger, in one transaction with their log entry."""
+"""Licence applications and decisions, against the quantity ledger, each with its log entry."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from enduse.domain.errors import DomainError, Problem, problems_from_pydantic
+from enduse.docs.doctypes import DOC_TYPES
+from enduse.domain.errors import DomainError, Problem
 from enduse.domain.ledger import LicenceUse, check_application
 from enduse.domain.licence import Licence
+from enduse.domain.lifecycle import check_licence_transition
 from enduse.registry import models as m
-from enduse.registry.bundle_io import describe, record_object
-from enduse.workflow.logbook import record_change
+from enduse.workflow.recording import (
+    DocumentSigner,
+    record_new,
+    rewrite,
+    signing_bundle,
+    validated,
+)
 from enduse.workflow.roles import Action, Subject, User, authorize
 
 
@@ -48,11 +55,20 @@ def _uses(session: Session, euc_pk: int) -> list[LicenceUse]:
 
 def apply(session: Session, user: User, application: dict[str, Any]) -> Licence:
     """Record a licence application (status `applied`) if its EUC still allows every item."""
+    if not isinstance(application, dict):
+        raise DomainError([Problem("$", "wrong_type", "expected a JSON object")])
     data = {**application, "status": "applied"}
-    try:
-        licence = Licence.model_validate(data)
-    except ValidationError as e:
-        raise DomainError(problems_from_pydantic(e, data=data)) from None
+    for field in ("date_of_decision", "valid_from", "valid_until", "criteria_cited", "signed"):
+        if data.get(field):
+            raise DomainError(
+                [Problem(f"$.{field}", "invalid", "set by the licensing authority's decision")]
+            )
+    if isinstance(data.get("items"), list):  # items are numbered 1.. unless the applicant did
+        data["items"] = [
+            {"line": i + 1, **item} if isinstance(item, dict) else item
+            for i, item in enumerate(data["items"])
+        ]
+    licence = validated(Licence, data)
     authorize(user, Action.APPLY, Subject(party=licence.applicant))
     euc = session.scalars(
         select(m.EucRow)
@@ -105,13 +121,77 @@ def apply(session: Session, user: User, application: dict[str, Any]) -> Licence:
         for i in licence.items
     ]
     check_application(lines, _uses(session, euc.pk), wanted)
-    if session.get_bind().dialect.name == "postgresql":  # recording order is one sequence
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.registry.record'))"))
-    ordinal = (session.scalar(select(func.max(m.LicenceRow.ordinal))) or 0) + 1
-    record_object(session, "licences", licence, ordinal)
-    r = describe("licences", licence, ordinal)
-    record_change(
-        session, change="licence_applied", record=r.key, doc_type="licences",
-        issuer_state=r.state, document=r.document,
-    )  # fmt: skip
+    record_new(session, "licences", licence, "licence_applied")
+    return licence
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def decide(
+    session: Session,
+    user: User,
+    licence_number: str,
+    status: str,
+    *,
+    on: date | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    criteria: list[int | str] | None = None,
+    sign: DocumentSigner | None = None,
+) -> Licence:
+    """Move a licence along its lifecycle; issuing it signs it as `LIC1:`.
+
+    The licensing officer must work for the licence's authority. An issued
+    licence is valid from the decision (or `valid_from`) until `valid_until`,
+    by default the EUC's own expiry, never beyond it.
+    """
+    row = session.get(m.LicenceRow, licence_number, with_for_update=True)
+    if row is None:
+        raise DomainError(
+            [Problem("$.licence_number", "not_found", f"no licence {licence_number!r}")]
+        )
+    authorize(user, Action.DECIDE_LICENCE, Subject(authority=row.authority))
+    criteria = list(criteria or [])
+    check_licence_transition(row.status, status, criteria)
+    on = on or today()
+    doc = {k: v for k, v in row.document.items() if k != "signed"}
+    prev = row.status
+    doc["status"] = status
+    if criteria:
+        doc["criteria_cited"] = criteria
+    newly_issued = status == "issued" and prev != "suspended"
+    if status in ("issued", "refused") and prev != "suspended":
+        doc["date_of_decision"] = on.isoformat()
+    if newly_issued:
+        euc = session.get(m.EucRow, row.euc_pk)
+        assert euc is not None  # a foreign key
+        start = valid_from or on
+        until = valid_until or euc.valid_until
+        if until is None:
+            raise DomainError(
+                [Problem("$.valid_until", "missing", "the EUC has no expiry: give the licence one")]
+            )
+        if until < start:
+            raise DomainError([Problem("$.valid_until", "invalid", f"{until} is before {start}")])
+        if euc.valid_until is not None and until > euc.valid_until:
+            raise DomainError(
+                [Problem("$.valid_until", "invalid",
+                         f"the EUC is valid until {euc.valid_until}: a licence cannot outlive it")]
+            )  # fmt: skip
+        doc["valid_from"], doc["valid_until"] = start.isoformat(), until.isoformat()
+    licence = validated(Licence, doc)
+    if newly_issued:
+        if sign is None:
+            raise DomainError(
+                [Problem("$.signed", "missing", "issuing a licence signs it: no signer given")]
+            )
+        bundle = signing_bundle(session, licence.authority, licence.party_ids())
+        licence = licence.model_copy(update={"signed": sign(bundle, DOC_TYPES["LIC"], licence)})
+    elif row.signed:  # a suspension or revocation leaves the signed licence as it was signed
+        licence = licence.model_copy(update={"signed": row.signed})
+    row.status, row.valid_from, row.valid_until = status, licence.valid_from, licence.valid_until
+    row.signed = licence.signed
+    rewrite(session, "licences", row, licence, f"licence_{status}", prev, row.exporting_state)
     return licence

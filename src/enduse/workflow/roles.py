@@ -44,7 +44,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPLY: frozenset({R.EXPORTER}),
     Action.DECIDE_LICENCE: frozenset({R.LICENSING_OFFICER}),
     Action.SHIP: frozenset({R.EXPORTER}),
-    Action.ADD_DVC: frozenset({R.CUSTOMS}),
+    Action.ADD_DVC: frozenset({R.CUSTOMS, R.LICENSING_OFFICER}),  # officers file signed DVCs only
     Action.REQUEST_REEXPORT: frozenset({R.EXPORTER, R.ISSUING_AUTHORITY}),
     Action.DECIDE_REEXPORT: frozenset({R.LICENSING_OFFICER}),
     Action.AUDIT: frozenset({R.ADMIN, R.ANALYST, R.LICENSING_OFFICER}),
