@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from enduse.cli import demo, euc, licence, log, pki, registry, verify, witness
+from enduse.cli import (
+    demo,
+    dvc,
+    euc,
+    licence,
+    log,
+    pki,
+    reexport,
+    registry,
+    report,
+    shipping,
+    verify,
+    witness,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -23,6 +36,10 @@ app.command("export")(registry.export_command)
 app.add_typer(registry.users_app, name="users")
 app.add_typer(registry.registry_app, name="registry")
 app.add_typer(licence.app, name="licence")
+app.command("ship")(shipping.command)
+app.add_typer(dvc.app, name="dvc")
+app.add_typer(reexport.app, name="reexport")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

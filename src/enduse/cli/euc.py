@@ -1,4 +1,4 @@
-"""`enduse euc`: sign an end-user certificate of a bundle as an EUC1: payload."""
+"""`enduse euc`: sign an end-user certificate as an EUC1: payload; register one in the registry."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from typing import Annotated
 
 import typer
 
-from enduse.cli.common import emit, err, local_pki, user_errors
-from enduse.docs.qr import write_qr
+from enduse.cli.common import emit, err, fail, local_pki, out, parse_time, user_errors
+from enduse.cli.fields import record_input
+from enduse.cli.registry import in_registry
+from enduse.docs.qr import read_qr, write_qr
 from enduse.docs.signing import sign_euc
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, load_bundle_text
 from enduse.files import read_capped
+from enduse.workflow.eucs import register_euc, register_signed_euc
+from enduse.workflow.users import get_user
 
 app = typer.Typer(no_args_is_help=True, help="End-user certificates.")
 
@@ -37,3 +41,36 @@ def sign(
             write_qr(payload, qr)
             err.print(f"QR code written to {qr}", markup=False)
     emit(payload)
+
+
+@app.command("register")
+def register(
+    as_user: Annotated[
+        str,
+        typer.Option("--as", help="an issuing authority (own state), licensing officer or admin"),
+    ],
+    file: Annotated[Path | None, typer.Argument(help="the EUC as JSON (an eucs[] object)")] = None,
+    payload: Annotated[
+        str | None, typer.Option(help="a signed EUC1: payload, verified first")
+    ] = None,
+    image: Annotated[Path | None, typer.Option(help="a QR code image of an EUC1: payload")] = None,
+    at: Annotated[str | None, typer.Option(help="verify as of this time (default: now)")] = None,
+) -> None:
+    """Register an EUC in the registry. A payload is verified against the trust list first and
+    refused with its reason code; the parties it embeds are recorded if the registry lacks them."""
+    with user_errors():
+        if payload is not None or image is not None:
+            if file is not None or (payload is not None and image is not None):
+                raise fail("give a JSON file, --payload or --image: one of them", 2)
+            signed = payload if payload is not None else read_qr(image)  # type: ignore[arg-type]
+            when, trust = parse_time(at, "--at"), local_pki().store()
+            euc, logged = in_registry(
+                lambda s: register_signed_euc(s, get_user(s, as_user), signed, trust, at=when)
+            )
+        elif file is not None:
+            data = record_input(file, {})
+            euc, logged = in_registry(lambda s: register_euc(s, get_user(s, as_user), data))
+        else:
+            raise fail("give the EUC: a JSON file, --payload or --image", 2)
+    out.print(f"registered: EUC {euc.key}" + (" (signed)" if euc.signed else ""), markup=False)
+    err.print(logged, markup=False)

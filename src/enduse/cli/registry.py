@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
 from enduse.config import database_url, home, key_passphrase
@@ -37,6 +39,17 @@ def import_command(file: Annotated[Path, typer.Argument(help="an enduse.bundle/1
     counted = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
     out.print(f"imported {counted or 'nothing'}", markup=False)
     err.print(logged, markup=False)
+
+
+T = TypeVar("T")
+
+
+def in_registry(operation: Callable[[Session], T]) -> tuple[T, str]:
+    """Run one workflow operation in its own transaction, then append its log entries."""
+    sessions = open_registry(home(), database_url())
+    with sessions() as session, session.begin():
+        result = operation(session)
+    return result, publish_changes(sessions)
 
 
 def publish_changes(sessions) -> str:  # type: ignore[no-untyped-def]

@@ -94,4 +94,5 @@ def _records(session: Session) -> Iterator[tuple[str, tuple[dict, str | None]]]:
     """Every recorded object by its log key, with what its entries commit to."""
     for name, row_type in COLLECTIONS:
         for row in session.scalars(select(row_type)):
-            yield record_key(name, row, row.ordinal), (row.document, getattr(row, "signed", None))
+            signed = row.document.get("signed")  # every signed record keeps its payload there
+            yield record_key(name, row, row.ordinal), (row.document, signed)
