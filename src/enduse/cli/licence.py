@@ -114,7 +114,7 @@ def list_command(
 ) -> None:
     """The licences, newest last."""
     with user_errors():
-        sessions = open_registry(home(), database_url())
+        sessions = open_registry(home(), database_url(), read_only=True)
         with sessions() as session:
             query = (
                 select(LicenceRow, EucRow)
@@ -143,7 +143,7 @@ def show_command(
 ) -> None:
     """The licence as recorded (JSON)."""
     with user_errors():
-        sessions = open_registry(home(), database_url())
+        sessions = open_registry(home(), database_url(), read_only=True)
         with sessions() as session:
             row = session.get(LicenceRow, number)
             user = get_user(session, as_user) if as_user else None

@@ -113,7 +113,7 @@ def export_command(
 ) -> None:
     """Write the whole registry as one bundle, each object as it was recorded."""
     with user_errors():
-        sessions = open_registry(home(), database_url())
+        sessions = open_registry(home(), database_url(), read_only=True)
         with sessions() as session:
             bundle = export_bundle(session)
         text = json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
@@ -156,7 +156,7 @@ def users_add(
 def users_list() -> None:
     """The users, their roles and bindings."""
     with user_errors():
-        sessions = open_registry(home(), database_url())
+        sessions = open_registry(home(), database_url(), read_only=True)
         with sessions() as session:
             users = list_users(session)
     rows = [

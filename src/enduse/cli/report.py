@@ -54,7 +54,7 @@ def att_command(
 ) -> None:
     """The exports part of the Arms Trade Treaty annual report, from actual shipments."""
     with user_errors():
-        sessions = open_registry(home(), database_url())
+        sessions = open_registry(home(), database_url(), read_only=True)
         with sessions() as session:
             if as_user is not None:
                 authorize(get_user(session, as_user), Action.REPORT)

@@ -10,8 +10,10 @@ from enduse.registry.db import make_engine, registry_url, session_factory
 from enduse.registry.migrate import upgrade
 
 
-def open_registry(home: Path, database_url: str | None) -> sessionmaker[Session]:
+def open_registry(
+    home: Path, database_url: str | None, *, read_only: bool = False
+) -> sessionmaker[Session]:
     """A session factory on the registry, its schema brought up to date first."""
     engine = make_engine(registry_url(home, database_url))
     upgrade(engine)
-    return session_factory(engine)
+    return session_factory(engine, read_only=read_only)
