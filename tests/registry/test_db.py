@@ -23,8 +23,8 @@ def test_a_reader_in_a_transaction_does_not_block_a_writer(engine):
 def test_a_read_only_session_cannot_write_on_postgresql(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no read-only transactions; the workflow never writes through one")
-    with session_factory(engine, read_only=True)() as reader:
-        with pytest.raises(Exception, match="read-only"):
-            reader.execute(
-                text("INSERT INTO users (name, role, disabled) VALUES ('x', 'admin', false)")
-            )
+    reader = session_factory(engine, read_only=True)()
+    with reader, pytest.raises(Exception, match="read-only"):
+        reader.execute(
+            text("INSERT INTO users (name, role, disabled) VALUES ('x', 'admin', false)")
+        )
