@@ -10,7 +10,7 @@ from builders import last_change, snapshot
 from enduse.docs.verify import verify
 from enduse.domain.errors import DomainError
 from enduse.registry.models import LicenceRow
-from enduse.workflow.licensing import apply, decide
+from enduse.workflow.licensing import apply, decide, expire_due
 from enduse.workflow.roles import PermissionDenied
 from enduse.workflow.users import add_user, get_user
 
@@ -135,3 +135,21 @@ def test_an_applicant_cannot_decide_its_own_licence_by_applying(desk):
     with pytest.raises(DomainError) as info:
         apply(desk, get_user(desk, "bob"), data)
     assert info.value.first.path == "$.valid_until"
+
+
+def test_licences_past_their_validity_expire_and_stop_reserving(applied, sign):
+    olga = get_user(applied, "olga")
+    decide(
+        applied, olga, "RS-2026-0001", "issued", on=DAY, valid_until=date(2026, 6, 30), sign=sign
+    )
+    applied.commit()
+    # the seed's licences (valid to 2025-12-31 and 2026-03-10) are past already
+    assert expire_due(applied, olga, date(2026, 6, 30)) == ["RS-2025-0107", "RS-2025-0131"]
+    assert expire_due(applied, olga, date(2026, 7, 1)) == ["RS-2026-0001"]
+    applied.commit()
+    assert applied.get(LicenceRow, "RS-2026-0001").status == "expired"
+    assert last_change(applied)[1:] == ("licence_expired", "issued")
+    # nothing was shipped under it: its 40 are free again for a new application
+    apply(applied, get_user(applied, "bob"), application("RS-2026-0002", 100))
+    with pytest.raises(PermissionDenied):
+        expire_due(applied, get_user(applied, "bob"))

@@ -17,7 +17,7 @@ from enduse.docs.qr import write_qr
 from enduse.docs.signing import signer_of
 from enduse.registry.local import open_registry
 from enduse.registry.models import AuthorityRow, EucRow, LicenceRow
-from enduse.workflow.licensing import apply, decide
+from enduse.workflow.licensing import apply, decide, expire_due
 from enduse.workflow.roles import Action, authorize
 from enduse.workflow.users import get_user
 
@@ -104,6 +104,22 @@ def decide_command(
     err.print(logged, markup=False)
     if status == "issued" and licence.signed:
         emit(licence.signed)
+
+
+@app.command("expire")
+def expire_command(
+    as_user: Annotated[str, AS_USER],
+    on: Annotated[
+        str | None, typer.Option("--date", help="as of this day (default: today)")
+    ] = None,
+) -> None:
+    """Expire the officer's authority's licences whose validity ended before the day."""
+    with user_errors():
+        day = parse_day(on, "--date")
+        expired, logged = in_registry(lambda s: expire_due(s, get_user(s, as_user), day))
+    for number in expired:
+        out.print(f"expired: {number}", markup=False)
+    err.print(f"{len(expired)} licences expired; {logged}", markup=False)
 
 
 @app.command("list")

@@ -195,3 +195,24 @@ def decide(
     row.signed = licence.signed
     rewrite(session, "licences", row, licence, f"licence_{status}", prev, row.exporting_state)
     return licence
+
+
+def expire_due(session: Session, user: User, on: date | None = None) -> list[str]:
+    """Expire every issued or suspended licence of the officer's authority past its validity.
+
+    Run daily (or before a report): an expired licence stops reserving what was not shipped.
+    """
+    authorize(user, Action.DECIDE_LICENCE, Subject(authority=user.authority))
+    on = on or today()
+    due = session.scalars(
+        select(m.LicenceRow.licence_number)
+        .where(
+            m.LicenceRow.authority == user.authority,
+            m.LicenceRow.status.in_(("issued", "suspended")),
+            m.LicenceRow.valid_until < on,
+        )
+        .order_by(m.LicenceRow.ordinal)
+    ).all()
+    for number in due:
+        decide(session, user, number, "expired", on=on)
+    return list(due)
