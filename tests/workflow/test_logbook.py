@@ -116,3 +116,16 @@ def test_the_audit_catches_a_changed_or_deleted_record(session, log):
     problems = audit(session, log).problems
     assert any(p.startswith("licences:RS-2025-0107: the record differs") for p in problems)
     assert "observations:obs-osint-1: in the log, but no longer in the registry" in problems
+
+
+def test_the_audit_names_a_change_placed_beyond_the_log(session, log):
+    imported(session, log)
+    row = session.scalars(select(LogEntryRow).order_by(LogEntryRow.seq.desc())).first()
+    row.log_index = 1000
+    session.commit()
+    problems = audit(session, log).problems
+    assert problems == [
+        f"log entry 23: no record in the registry (seq {row.seq})",
+        f"change seq {row.seq} ({row.record}): index 1000 is beyond the log (24)",
+    ]
+    assert audit(session, log, limit=1).problems == problems[:1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enduse.registry import models as m
@@ -34,16 +34,21 @@ class Audit:
         return not self.problems
 
 
+BATCH = 5000  # rows per fetch: the audit streams, it never holds the registry in memory
+
+
 def audit(session: Session, log: TileLog | None, limit: int = 100) -> Audit:
     result = Audit()
     problems = result.problems
-    rows = list(session.scalars(select(m.LogEntryRow).order_by(m.LogEntryRow.seq)))
-    result.entries = len(rows)
-    pending = [r.seq for r in rows if r.log_index is None]
-    if pending:
-        problems.append(
-            f"{len(pending)} changes not yet in the log (seq {pending[0]}..{pending[-1]})"
-        )
+    E = m.LogEntryRow
+    total, waiting, first, last = session.execute(
+        select(func.count(), func.count(E.seq).filter(E.log_index.is_(None)),
+               func.min(E.seq).filter(E.log_index.is_(None)),
+               func.max(E.seq).filter(E.log_index.is_(None)))
+    ).one()  # fmt: skip
+    result.entries = total
+    if waiting:
+        problems.append(f"{waiting} changes not yet in the log (seq {first}..{last})")
     if log is None:
         problems.append("there is no log: run `enduse log init --origin ...`")
     else:
@@ -52,47 +57,66 @@ def audit(session: Session, log: TileLog | None, limit: int = 100) -> Audit:
             verify_directory(log.storage, log.verifier)
         except (DirectoryInvalid, ValueError) as e:
             problems.append(f"the log does not verify: {e}")
-        by_index = {r.log_index: r for r in rows if r.log_index is not None}
-        for index, entry in log.iter_entries():
-            row = by_index.pop(index, None)
-            if row is None:
-                decoded = decode_entry(entry)
-                what = f"seq {decoded['seq']}" if decoded else "not an enduse entry"
-                problems.append(f"log entry {index}: no record in the registry ({what})")
-            elif row.entry != entry:
+        if _compare_with_log(session, log, problems, limit):
+            return result
+    latest: dict[str, tuple[int, bytes | None]] = {}  # record -> its last change (seq, doc_hash)
+    query = select(E.seq, E.record, E.entry).order_by(E.seq).execution_options(yield_per=BATCH)
+    for seq, record, entry in session.execute(query):
+        decoded = decode_entry(entry)
+        latest[record] = (seq, decoded["doc_hash"] if decoded else None)
+    for key, (document, signed) in _records(session):
+        result.records += 1
+        change = latest.pop(key, None)
+        if change is None:
+            problems.append(f"{key}: recorded without a log entry")
+        elif change[1] != document_hash(document, signed):
+            problems.append(
+                f"{key}: the record differs from what its last log entry (seq {change[0]}) commits to"
+            )
+        if len(problems) >= limit:
+            return result
+    for key in sorted(latest)[:limit]:
+        problems.append(f"{key}: in the log, but no longer in the registry")
+    return result
+
+
+def _compare_with_log(session: Session, log: TileLog, problems: list[str], limit: int) -> bool:
+    """Walk the log and the changes in index order together; True when the limit was hit."""
+    E = m.LogEntryRow
+    query = (
+        select(E.log_index, E.seq, E.record, E.entry)
+        .where(E.log_index.is_not(None))
+        .order_by(E.log_index)
+        .execution_options(yield_per=BATCH)
+    )
+    rows = iter(session.execute(query))
+    row = next(rows, None)
+    for index, entry in log.iter_entries():
+        if row is not None and row.log_index == index:
+            if row.entry != entry:
                 problems.append(
                     f"log entry {index}: differs from change seq {row.seq} ({row.record})"
                 )
-            if len(problems) >= limit:
-                return result
-        for index, row in sorted(by_index.items()):
-            if index >= log.size:
-                problems.append(
-                    f"change seq {row.seq} ({row.record}): index {index} is beyond the log ({log.size})"
-                )
-    latest = {r.record: r for r in rows}  # the last change of each record commits to its state now
-    current = dict(_records(session))
-    result.records = len(current)
-    for key, (document, signed) in current.items():
-        row = latest.get(key)
-        if row is None:
-            problems.append(f"{key}: recorded without a log entry")
+            row = next(rows, None)
         else:
-            entry = decode_entry(row.entry)
-            if entry is None or entry["doc_hash"] != document_hash(document, signed):
-                problems.append(
-                    f"{key}: the record differs from what its last log entry (seq {row.seq}) commits to"
-                )
+            decoded = decode_entry(entry)
+            what = f"seq {decoded['seq']}" if decoded else "not an enduse entry"
+            problems.append(f"log entry {index}: no record in the registry ({what})")
         if len(problems) >= limit:
-            return result
-    for key in sorted(set(latest) - set(current))[:limit]:
-        problems.append(f"{key}: in the log, but no longer in the registry")
-    return result
+            return True
+    while row is not None:  # every index below the size was walked: these are beyond it
+        problems.append(
+            f"change seq {row.seq} ({row.record}): index {row.log_index} is beyond the log ({log.size})"
+        )
+        if len(problems) >= limit:
+            return True
+        row = next(rows, None)
+    return False
 
 
 def _records(session: Session) -> Iterator[tuple[str, tuple[dict, str | None]]]:
     """Every recorded object by its log key, with what its entries commit to."""
     for name, row_type in COLLECTIONS:
-        for row in session.scalars(select(row_type)):
+        for row in session.scalars(select(row_type).execution_options(yield_per=BATCH)):
             signed = row.document.get("signed")  # every signed record keeps its payload there
             yield record_key(name, row, row.ordinal), (row.document, signed)
