@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
-from typing import Annotated, Any
+from functools import cache, lru_cache
+from typing import Annotated, Any, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -93,14 +93,32 @@ class Record(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(a) for a in get_args(annotation))
+
+
+@cache
+def _model_fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON name) of the fields that can hold models: the only ones to descend into."""
+    return tuple(
+        (name, field.alias or name)
+        for name, field in cls.model_fields.items()
+        if _holds_models(field.annotation)
+    )
+
+
 def unknown_keys(obj: Any, path: str = "$") -> list[str]:
     """JSON paths of every key a model kept without knowing it."""
     found: list[str] = []
     if isinstance(obj, BaseModel):
         for key in obj.model_extra or {}:
             found.append(f"{path}.{key}")
-        for name, field in type(obj).model_fields.items():
-            found += unknown_keys(getattr(obj, name), f"{path}.{field.alias or name}")
+        for name, alias in _model_fields(type(obj)):
+            value = getattr(obj, name)
+            if value is not None:
+                found += unknown_keys(value, f"{path}.{alias}")
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
             found += unknown_keys(item, f"{path}[{i}]")

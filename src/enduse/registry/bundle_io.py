@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import func, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from enduse.domain.bundle import FORMAT, Bundle, Key, ParsedBundle, parse_bundle
@@ -52,7 +52,6 @@ class Recorded:
 class Imported:
     counts: dict[str, int]
     warnings: tuple[Problem, ...]
-    records: tuple[Recorded, ...] = ()
 
 
 def known_in(session: Session) -> Callable[[str, Key], bool]:
@@ -121,10 +120,6 @@ def _already_registered(session: Session, bundle: Bundle) -> list[Problem]:
     return problems
 
 
-def _quantity(value: int | float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
 def lock_recording(session: Session) -> None:
     """Recording order (`ordinal`) is one sequence: writers queue here on PostgreSQL (SQLite's
     BEGIN IMMEDIATE already lets one writer in at a time)."""
@@ -136,8 +131,19 @@ def next_ordinal(session: Session, row_type: type[m.Recorded]) -> int:
     return (session.scalar(select(func.max(row_type.ordinal))) or 0) + 1
 
 
-def import_bundle(session: Session, data: Any) -> Imported:
-    """Validate and record a bundle in the session's transaction (the caller commits)."""
+CHUNK = 5000  # records per batch of inserts: bounds memory, keeps statements large
+
+
+def import_bundle(
+    session: Session,
+    data: Any,
+    on_recorded: Callable[[list[Recorded]], None] | None = None,
+) -> Imported:
+    """Validate and record a bundle in the session's transaction (the caller commits).
+
+    `on_recorded` gets each batch of recorded objects as it is written (the workflow
+    queues their log entries), so nothing holds the whole registry in memory twice.
+    """
     lock_recording(session)
     parsed: ParsedBundle = parse_bundle(data, known_in(session))
     bundle = parsed.bundle
@@ -145,18 +151,17 @@ def import_bundle(session: Session, data: Any) -> Imported:
     if problems:
         raise DomainError(problems)
     counts: dict[str, int] = {}
-    recorded: list[Recorded] = []
     for name, row_type in COLLECTIONS:
         records = getattr(bundle, name)
         counts[name] = len(records)
         if not records:
             continue
         start = next_ordinal(session, row_type)
-        for offset, record in enumerate(records):
-            record_object(session, name, record, start + offset)
-            recorded.append(describe(name, record, start + offset))
-        session.flush()  # later collections reference these rows
-    return Imported(counts, parsed.warnings, tuple(recorded))
+        for offset in range(0, len(records), CHUNK):
+            batch = insert_records(session, name, records[offset : offset + CHUNK], start + offset)
+            if on_recorded is not None:
+                on_recorded(batch)
+    return Imported(counts, parsed.warnings)
 
 
 # How each collection names its records in the log ("<collection>:<key>"). Works on domain
@@ -190,99 +195,126 @@ def record_key(name: str, record: Any, ordinal: int) -> str:
     return f"{name}:{key}"
 
 
-def describe(name: str, record: Any, ordinal: int) -> Recorded:
-    state = getattr(record, _STATES[name]) if name in _STATES else None
-    return Recorded(
-        name,
-        record_key(name, record, ordinal),
-        state,
-        record.to_json(),
-        getattr(record, "signed", None),
-    )
+def _quantity(value: int | float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
-def _euc_pk(session: Session, authority: str, number: str) -> int:
-    pk = session.scalar(
-        select(m.EucRow.pk).where(
-            m.EucRow.issuing_authority == authority, m.EucRow.euc_number == number
-        )
-    )
-    assert pk is not None  # references were checked before anything was written
-    return pk
-
-
-def record_object(session: Session, name: str, record: Any, ordinal: int) -> None:
-    """Insert one validated bundle object (and its item lines) as a row."""
-    doc = record.to_json()
-    common = {"ordinal": ordinal, "document": doc}
-    if name == "authorities":
-        session.add(m.AuthorityRow(id=record.id, state=record.state, **common))
-    elif name == "parties":
-        session.add(
-            m.PartyRow(
-                id=record.id, name=record.name, country=record.country, kind=record.kind, **common
+def _euc_pks(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Primary keys of EUCs by (issuing authority, number): references were checked before."""
+    found: dict[tuple[str, str], int] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 500):
+        rows = session.execute(
+            select(m.EucRow.issuing_authority, m.EucRow.euc_number, m.EucRow.pk).where(
+                tuple_(m.EucRow.issuing_authority, m.EucRow.euc_number).in_(
+                    unique[start : start + 500]
+                )
             )
         )
-    elif name == "inventories":
-        session.add(m.InventoryRow(holder=record.holder, state=record.state, **common))
-    elif name == "eucs":
-        row = m.EucRow(
-            issuing_authority=record.issuing_authority, euc_number=record.euc_number,
-            issuing_state=record.issuing_state, date_of_issue=record.date_of_issue,
-            valid_until=record.valid_until, end_user=record.end_user,
-            country_of_final_destination=record.country_of_final_destination,
-            signed=record.signed, **common,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        for item in record.items:
-            session.add(m.EucItemRow(
-                euc_pk=row.pk, line=item.line, quantity=_quantity(item.quantity), unit=item.unit,
-                control_entry=item.control_entry, calibre=item.calibre,
-            ))  # fmt: skip
-    elif name == "licences":
-        session.add(m.LicenceRow(
-            licence_number=record.licence_number, exporting_state=record.exporting_state,
-            authority=record.authority, applicant=record.applicant,
-            euc_pk=_euc_pk(session, record.euc.issuing_authority, record.euc.euc_number),
-            status=record.status, valid_from=record.valid_from, valid_until=record.valid_until,
-            signed=record.signed, **common,
-        ))  # fmt: skip
-        session.flush()  # items reference the licence: the unit of work has no relationship to order by
-        for i, item in enumerate(record.items):
-            session.add(m.LicenceItemRow(
-                licence_number=record.licence_number, position=i, line=item.line,
-                euc_line=item.euc_line, quantity=_quantity(item.quantity),
-            ))  # fmt: skip
-    elif name == "shipments":
-        session.add(m.ShipmentRow(shipment_id=record.shipment_id, licence_number=record.licence_number,
-                                  date=record.date, **common))  # fmt: skip
-        session.flush()
-        for i, item in enumerate(record.items):
-            session.add(m.ShipmentItemRow(shipment_id=record.shipment_id, position=i,
-                                          licence_line=item.licence_line, quantity=_quantity(item.quantity)))  # fmt: skip
-    elif name == "delivery_verifications":
-        session.add(m.DeliveryVerificationRow(
-            dvc_number=record.dvc_number, issuing_authority=record.issuing_authority,
-            licence_number=record.licence_number, shipment_id=record.shipment_id,
-            arrival_date=record.arrival_date, signed=record.signed, **common,
-        ))  # fmt: skip
-        session.flush()
-        for i, item in enumerate(record.items):
-            session.add(m.DvcItemRow(dvc_number=record.dvc_number, position=i,
-                                     licence_line=item.licence_line, quantity=_quantity(item.quantity)))  # fmt: skip
-    elif name == "reexport_requests":
-        session.add(m.ReexportRequestRow(
-            request_id=record.request_id, original_licence=record.original_licence,
-            proposed_destination=record.proposed_destination,
-            outcome=record.decision.outcome if record.decision else None, **common,
-        ))  # fmt: skip
-    elif name == "observations":
-        session.add(m.ObservationRow(id=record.id, kind=record.kind, date=record.date, **common))
-    elif name == "denials":
-        session.add(m.DenialRow(id=record.id, denying_state=record.denying_state, **common))
-    elif name == "embargoes":
-        session.add(m.EmbargoRow(target_state=record.target_state, regime=record.regime, **common))
+        found |= {(a, n): pk for a, n, pk in rows}
+    return found
+
+
+def _lines(parent: dict[str, Any], items: list[Any], line: str) -> list[dict[str, Any]]:
+    return [
+        {**parent, "position": i, line: getattr(item, line), "quantity": _quantity(item.quantity)}
+        for i, item in enumerate(items)
+    ]
+
+
+def insert_records(session: Session, name: str, records: list[Any], first: int) -> list[Recorded]:
+    """Insert validated bundle objects (and their item lines) as rows, ordinals from `first`.
+
+    One multi-row INSERT per table and batch: the single-record workflow and a bundle of
+    a million objects go through the same code.
+    """
+    documents = [r.to_json() for r in records]
+    rows: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    item_table: Any = None
+    for offset, (r, doc) in enumerate(zip(records, documents, strict=True)):
+        row: dict[str, Any] = {"ordinal": first + offset, "document": doc}
+        if name == "authorities":
+            row |= {"id": r.id, "state": r.state}
+        elif name == "parties":
+            row |= {"id": r.id, "name": r.name, "country": r.country, "kind": r.kind}
+        elif name == "inventories":
+            row |= {"holder": r.holder, "state": r.state}
+        elif name == "eucs":
+            row |= {
+                "issuing_authority": r.issuing_authority, "euc_number": r.euc_number,
+                "issuing_state": r.issuing_state, "date_of_issue": r.date_of_issue,
+                "valid_until": r.valid_until, "end_user": r.end_user,
+                "country_of_final_destination": r.country_of_final_destination, "signed": r.signed,
+            }  # fmt: skip
+        elif name == "licences":
+            row |= {
+                "licence_number": r.licence_number, "exporting_state": r.exporting_state,
+                "authority": r.authority, "applicant": r.applicant, "status": r.status,
+                "valid_from": r.valid_from, "valid_until": r.valid_until, "signed": r.signed,
+            }  # fmt: skip
+            item_table = m.LicenceItemRow.__table__
+            items += [
+                {"licence_number": r.licence_number, "position": i, "line": it.line,
+                 "euc_line": it.euc_line, "quantity": _quantity(it.quantity)}
+                for i, it in enumerate(r.items)
+            ]  # fmt: skip
+        elif name == "shipments":
+            row |= {
+                "shipment_id": r.shipment_id,
+                "licence_number": r.licence_number,
+                "date": r.date,
+            }
+            item_table = m.ShipmentItemRow.__table__
+            items += _lines({"shipment_id": r.shipment_id}, r.items, "licence_line")
+        elif name == "delivery_verifications":
+            row |= {
+                "dvc_number": r.dvc_number, "issuing_authority": r.issuing_authority,
+                "licence_number": r.licence_number, "shipment_id": r.shipment_id,
+                "arrival_date": r.arrival_date, "signed": r.signed,
+            }  # fmt: skip
+            item_table = m.DvcItemRow.__table__
+            items += _lines({"dvc_number": r.dvc_number}, r.items, "licence_line")
+        elif name == "reexport_requests":
+            row |= {
+                "request_id": r.request_id, "original_licence": r.original_licence,
+                "proposed_destination": r.proposed_destination,
+                "outcome": r.decision.outcome if r.decision else None,
+            }  # fmt: skip
+        elif name == "observations":
+            row |= {"id": r.id, "kind": r.kind, "date": r.date}
+        elif name == "denials":
+            row |= {"id": r.id, "denying_state": r.denying_state}
+        elif name == "embargoes":
+            row |= {"target_state": r.target_state, "regime": r.regime}
+        rows.append(row)
+    if name == "licences":  # the EUC a licence is for, by its key
+        pks = _euc_pks(session, [(r.euc.issuing_authority, r.euc.euc_number) for r in records])
+        for row, r in zip(rows, records, strict=True):
+            row["euc_pk"] = pks[(r.euc.issuing_authority, r.euc.euc_number)]
+    table = dict(COLLECTIONS)[name].__table__  # type: ignore[attr-defined]
+    session.execute(insert(table), rows)
+    if name == "eucs":  # item lines reference the EUC's generated key
+        pks = _euc_pks(session, [(r.issuing_authority, r.euc_number) for r in records])
+        item_table = m.EucItemRow.__table__
+        items = [
+            {"euc_pk": pks[(r.issuing_authority, r.euc_number)], "line": it.line,
+             "quantity": _quantity(it.quantity), "unit": it.unit,
+             "control_entry": it.control_entry, "calibre": it.calibre}
+            for r in records for it in r.items
+        ]  # fmt: skip
+    if items:
+        session.execute(insert(item_table), items)
+    return [
+        Recorded(
+            name,
+            record_key(name, r, first + offset),
+            getattr(r, _STATES[name]) if name in _STATES else None,
+            doc,
+            getattr(r, "signed", None),
+        )
+        for offset, (r, doc) in enumerate(zip(records, documents, strict=True))
+    ]
 
 
 def export_bundle(session: Session, description: str | None = None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import cbor2
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from enduse.docs.base45 import b45decode
@@ -48,6 +48,65 @@ def document_hash(document: dict[str, Any], signed: str | None = None) -> bytes:
     ).digest()
 
 
+@dataclass(frozen=True)
+class Change:
+    """One state change to log: what happened to which record, and what it now is."""
+
+    change: str
+    record: str
+    doc_type: str
+    issuer_state: str | None
+    document: dict[str, Any]
+    signed: str | None = None
+    prev_status: str | None = None
+
+
+def _reserve(session: Session, count: int) -> list[int]:
+    """`count` new sequence numbers, in order. SQLite: the writer holds the database lock
+    (BEGIN IMMEDIATE), so max + 1 is ours; PostgreSQL: the column's own sequence."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(
+            session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence('log_entries', 'seq')) "
+                     "FROM generate_series(1, :n)"),
+                {"n": count},
+            )
+        )  # fmt: skip
+    top = session.scalar(select(func.max(LogEntryRow.seq))) or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def record_changes(session: Session, changes: list[Change], at: int | None = None) -> list[int]:
+    """Queue the log entries of changes in the changes' own transaction; their seq numbers."""
+    if not changes:
+        return []
+    now = int(clock.time()) if at is None else at
+    seqs = _reserve(session, len(changes))
+    rows = [
+        {
+            "seq": seq,
+            "record": c.record,
+            "log_index": None,
+            "entry": cbor2.dumps(
+                {
+                    "type": c.change,
+                    "time": now,
+                    "issuer_state": c.issuer_state,
+                    "doc_type": c.doc_type,
+                    "doc_id_hash": hashlib.sha256(c.record.encode("utf-8")).digest(),
+                    "doc_hash": document_hash(c.document, c.signed),
+                    "prev_status": c.prev_status,
+                    "seq": seq,
+                },
+                canonical=True,
+            ),
+        }
+        for seq, c in zip(seqs, changes, strict=True)
+    ]
+    session.execute(insert(LogEntryRow.__table__), rows)
+    return seqs
+
+
 def record_change(
     session: Session,
     *,
@@ -59,25 +118,14 @@ def record_change(
     signed: str | None = None,
     prev_status: str | None = None,
     at: int | None = None,
-) -> LogEntryRow:
-    """Queue the log entry of a change in the change's own transaction."""
-    row = LogEntryRow(entry=b"", record=record, log_index=None)
-    session.add(row)
-    session.flush()  # the sequence number goes into the entry
-    row.entry = cbor2.dumps(
-        {
-            "type": change,
-            "time": int(clock.time()) if at is None else at,
-            "issuer_state": issuer_state,
-            "doc_type": doc_type,
-            "doc_id_hash": hashlib.sha256(record.encode("utf-8")).digest(),
-            "doc_hash": document_hash(document, signed),
-            "prev_status": prev_status,
-            "seq": row.seq,
-        },
-        canonical=True,
+) -> int:
+    """Queue the log entry of one change; its seq number."""
+    (seq,) = record_changes(
+        session,
+        [Change(change, record, doc_type, issuer_state, document, signed, prev_status)],
+        at,
     )
-    return row
+    return seq
 
 
 def decode_entry(data: bytes) -> dict[str, Any] | None:

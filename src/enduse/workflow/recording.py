@@ -23,12 +23,11 @@ from enduse.domain.types import Record
 from enduse.registry import models as m
 from enduse.registry.bundle_io import (
     COLLECTIONS,
-    describe,
+    insert_records,
     known_in,
     lock_recording,
     next_ordinal,
     record_key,
-    record_object,
 )
 from enduse.workflow.logbook import record_change
 
@@ -63,14 +62,11 @@ def check_references(session: Session, collection: str, record: Record) -> None:
 def record_new(session: Session, collection: str, record: Record, change: str) -> None:
     """Insert a new record and queue the log entry of its registration."""
     lock_recording(session)
-    ordinal = next_ordinal(session, ROWS[collection])
-    record_object(session, collection, record, ordinal)
-    r = describe(collection, record, ordinal)
+    (r,) = insert_records(session, collection, [record], next_ordinal(session, ROWS[collection]))
     record_change(
         session, change=change, record=r.key, doc_type=collection, issuer_state=r.state,
         document=r.document, signed=r.signed,
     )  # fmt: skip
-    session.flush()
 
 
 def rewrite(
