@@ -1,4 +1,4 @@
-"""The `enduse` command line: thin commands over docs/ (and, later, workflow/)."""
+"""The `enduse` command line: thin commands over the workflow and the analysis layers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from enduse.cli import (
     reexport,
     registry,
     report,
+    screening,
     shipping,
     verify,
     witness,
@@ -40,6 +41,8 @@ app.command("ship")(shipping.command)
 app.add_typer(dvc.app, name="dvc")
 app.add_typer(reexport.app, name="reexport")
 app.add_typer(report.app, name="report")
+app.add_typer(screening.lists_app, name="lists")
+app.command("screen")(screening.screen_command)
 
 
 def main() -> None:

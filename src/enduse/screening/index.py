@@ -126,9 +126,9 @@ class CandidateIndex:
                 load("postings"),
                 load("schemata"),
             )
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError):
             raise IndexMissing(
-                f"no screening index in {directory}: load a list first ({e})"
+                f"no screening index in {directory}: load a list first (`enduse lists load FILE`)"
             ) from None
         if self.meta.get("format") != INDEX_FORMAT:
             raise IndexMissing(

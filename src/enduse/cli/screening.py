@@ -1,0 +1,231 @@
+"""`enduse lists` and `enduse screen`: sanctions and denial lists, and names screened against them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from enduse.cli.common import USAGE, emit, err, fail, out, print_rows, stdout_may_close, user_errors
+from enduse.config import home
+from enduse.files import read_capped
+from enduse.screening.entities import SCHEMATA, EntityFileError
+from enduse.screening.index import IndexMissing
+from enduse.screening.lists import load_list
+from enduse.screening.screen import Hit, Query, Screener, ScreeningInputError, clean_query
+from enduse.screening.store import ListStore, StoreError
+
+lists_app = typer.Typer(no_args_is_help=True, help="Sanctions and denial lists (FtM entity files).")
+MAX_BATCH_BYTES = 64 << 20
+
+
+def screening_dir() -> Path:
+    return home() / "screening"
+
+
+@contextmanager
+def screening_errors() -> Iterator[None]:
+    with user_errors():
+        try:
+            yield
+        except EntityFileError as e:
+            for bad in e.bad[:20]:
+                err.print(f"error: line {bad.line}: {bad.message}", markup=False)
+            if len(e.bad) > 20:
+                err.print(f"... and {len(e.bad) - 20} more bad lines", markup=False)
+            raise fail(
+                f"{len(e.bad)} bad lines: nothing was loaded (--skip-bad loads the rest)"
+            ) from None
+        except ScreeningInputError as e:
+            raise fail(str(e), USAGE) from None
+        except (IndexMissing, StoreError) as e:
+            raise fail(str(e)) from None
+
+
+@lists_app.command("load")
+def load_command(
+    file: Annotated[Path, typer.Argument(help="an FtM entity file, one JSON entity per line")],
+    dataset: Annotated[
+        str | None,
+        typer.Option(help="the list's name (default: the file name); a reload updates it"),
+    ] = None,
+    skip_bad: Annotated[
+        bool, typer.Option(help="load the good lines of a file with bad ones")
+    ] = False,
+) -> None:
+    """Load a list or update it: prints what was added, changed and removed, then reindexes."""
+    name = dataset or file.name.split(".")[0]
+    with screening_errors():
+        size = file.stat().st_size
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, transient=True,
+        ) as progress:  # fmt: skip
+            reading = progress.add_task(f"reading {file.name}", total=size)
+            indexing = progress.add_task("indexing", total=None, visible=False)
+
+            def indexed(n: int) -> None:
+                progress.update(indexing, advance=n, visible=True)
+
+            loaded = load_list(
+                screening_dir(), file, name, skip_bad=skip_bad,
+                read_progress=lambda n: progress.advance(reading, n), index_progress=indexed,
+            )  # fmt: skip
+    r = loaded.report
+    for bad in loaded.read.bad[:20]:
+        err.print(f"skipped line {bad.line}: {bad.message}", markup=False)
+    skipped = sum(loaded.read.skipped_schemata.values())
+    out.print(
+        f"list {r.dataset} (version {r.version}): {r.total} entities, {r.added} added, "
+        f"{r.changed} changed, {r.removed} removed, {r.unchanged} unchanged; "
+        f"{skipped} entities of other schemata skipped, {len(loaded.read.bad)} bad lines skipped",
+        markup=False,
+    )
+    err.print(
+        f"index: {loaded.index.entities} entities, {loaded.index.keys} keys, "
+        f"{loaded.index.postings} postings",
+        markup=False,
+    )
+
+
+@lists_app.command("show")
+def show_command() -> None:
+    """Every load of every list, oldest first: what each version added, changed, removed."""
+    with screening_errors():
+        store = ListStore(screening_dir() / "lists.sqlite")
+        versions = store.versions()
+        store.close()
+    rows = [
+        [str(v["version"]), v["dataset"], v["loaded_at"][:19], str(v["total"]), str(v["added"]),
+         str(v["changed"]), str(v["removed"]), escape(v["source"])]
+        for v in versions
+    ]  # fmt: skip
+    print_rows(
+        ["version", "list", "loaded", "entities", "added", "changed", "removed", "file"], rows
+    )
+
+
+def _hit_row(hit: Hit) -> list[str]:
+    details = "; ".join(
+        f"{feature} {value['score']:.2f}" + (f": {value['detail']}" if value.get("detail") else "")
+        for feature, value in hit.explanation.items()
+    )
+    return [f"{hit.score:.3f}", hit.strength, escape(hit.caption), hit.schema, escape(hit.id),
+            escape(", ".join(hit.datasets)), escape(details)]  # fmt: skip
+
+
+def _json_hit(hit: Hit) -> dict[str, Any]:
+    return {
+        "id": hit.id, "caption": hit.caption, "schema": hit.schema, "score": hit.score,
+        "datasets": hit.datasets, "strength": hit.strength, "explanation": hit.explanation,
+        "list": hit.list, "countries": hit.countries,
+    }  # fmt: skip
+
+
+def _batch_queries(file: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = read_capped(file, MAX_BATCH_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise fail(f"{file}: not UTF-8 text (byte {e.start})", USAGE) from None
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "name" not in reader.fieldnames:
+        raise fail(f"{file}: the first line must name the columns: name,country,schema", USAGE)
+    for row in reader:
+        yield reader.line_num, row
+
+
+def screen_command(
+    name: Annotated[str | None, typer.Argument(help="the name to screen, in any script")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166-1 alpha-2 code of the party")
+    ] = None,
+    schema: Annotated[str | None, typer.Option(help=f"one of {', '.join(SCHEMATA)}")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="screen every row of a CSV (name,country,schema)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON (JSON lines with --file)")] = False,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="lowest score shown")] = 0.7,
+) -> None:
+    """Screen a name against the loaded lists: hits best first, with score and explanation."""
+    if (name is None) == (file is None):
+        raise fail("give a NAME or --file NAMES.csv", USAGE)
+    with screening_errors():
+        query = clean_query(name, country, schema) if file is None else None
+        screener = Screener(screening_dir())
+        try:
+            if query is None:
+                _screen_file(screener, file, as_json, threshold)  # type: ignore[arg-type]
+                return
+            hits = screener.screen(query, threshold=threshold)
+        finally:
+            screener.close()
+    if as_json:
+        emit(json.dumps(_json_result(query, hits, screener.version), ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        out.print(
+            f"no hits for {query.name!r} at {threshold} (lists version {screener.version})",
+            markup=False,
+        )
+        return
+    print_rows(["score", "strength", "caption", "schema", "id", "datasets", "explanation"],
+               [_hit_row(h) for h in hits], f"{query.name} (lists version {screener.version})")  # fmt: skip
+
+
+def _json_result(query: Query, hits: list[Hit], version: int) -> dict[str, Any]:
+    return {
+        "query": {"name": query.name, "country": query.country, "schema": query.schema},
+        "lists_version": version,
+        "hits": [_json_hit(h) for h in hits],
+    }
+
+
+def _screen_file(screener: Screener, file: Path, as_json: bool, threshold: float) -> None:
+    rows = list(_batch_queries(file))
+    writer = csv.writer(out.file, lineterminator="\n")
+    if not as_json:
+        writer.writerow(["line", "name", "country", "schema", "hit_id", "caption", "score",
+                         "strength", "datasets", "error"])  # fmt: skip
+    with (
+        stdout_may_close(),
+        Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                 console=err, transient=True) as progress,
+    ):  # fmt: skip
+        task = progress.add_task("screening", total=len(rows))
+        for line, row in rows:
+            try:
+                query = clean_query(row.get("name"), row.get("country"), row.get("schema"))
+            except ScreeningInputError as e:
+                if as_json:
+                    emit(json.dumps({"line": line, "error": str(e)}, ensure_ascii=False))
+                else:
+                    writer.writerow([line, row.get("name"), row.get("country"), row.get("schema"),
+                                     "", "", "", "", "", str(e)])  # fmt: skip
+                progress.advance(task)
+                continue
+            hits = screener.screen(query, threshold=threshold)
+            if as_json:
+                emit(json.dumps({"line": line, **_json_result(query, hits, screener.version)},
+                                ensure_ascii=False))  # fmt: skip
+            else:
+                for hit in hits or [None]:
+                    writer.writerow([line, query.name, query.country or "", query.schema,
+                                     *(["", "", "", "", ""] if hit is None else
+                                       [hit.id, hit.caption, f"{hit.score:.4f}", hit.strength,
+                                        ";".join(hit.datasets)]), ""])  # fmt: skip
+            progress.advance(task)
