@@ -1,18 +1,24 @@
 """What a name is found by: retrieval keys that survive scripts, spelling and word order.
 
-A name in any script is transliterated to ASCII (rigour, ICU), split into parts,
-and each part gives keys of several kinds, each catching what the others miss:
+A name in any script is analysed by rigour as logic-v2 itself analyses it
+(parts transliterated to ASCII, legal forms and titles tagged, known names and
+organisation words linked to symbols), and each part gives keys of several
+kinds, each catching what the others miss:
 
-- `t:` the part itself (`jugoimport`) — exact parts, any order;
-- `p:` its metaphone (`JKMPRT`) — spelling variants that sound alike;
-- `s:` its consonant skeleton (`jgmprt`) — transliterations that drop or change
+- `t:` the part itself (`jugoimport`): exact parts, in any order;
+- `p:` its metaphone (`JKMPRT`): spelling variants that sound alike;
+- `s:` its consonant skeleton (`jgmprt`): transliterations that drop or change
   vowels (Arabic `mhmd` and `mohammed` share `mhmd`);
-- `g:` its character trigrams — typos and transliteration of single letters
+- `g:` its character trigrams: typos and single-letter transliteration
   (`jugoimport` and `yugoimport` share all but one);
+- `y:` the symbols rigour links the name to (`NAME:Q21018786` for "Pol" in
+  Khmer or Latin script, `DOMAIN:PLA` for "People's Liberation Army");
 - `i:` identifiers, normalised (`ogrn:1027700019003`).
 
-Retrieval only proposes candidates; every one is then scored by logic-v2, so a
-key may be generous. Pure functions: the index builder and the query use the same.
+Legal forms ("Ltd", "ОАО", "GmbH") and titles give no keys: thousands of names
+share them. Retrieval only proposes candidates; every one is then scored by
+logic-v2, so a key may be generous. Pure functions: the index builder and the
+query use the same.
 """
 
 from __future__ import annotations
@@ -21,21 +27,27 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rigour.names import tokenize_name
-from rigour.text import ascii_text, metaphone
+from rigour.names import NamePartTag, NameTypeTag, SymbolCategory, analyze_names
 
 MAX_NAME_CHARS = 500  # longer "names" are not names: cut before any work is spent on them
 MAX_PARTS = 12
+TYPE_TAGS = {
+    "Person": NameTypeTag.PER, "Company": NameTypeTag.ORG, "Organization": NameTypeTag.ORG,
+    "LegalEntity": NameTypeTag.ENT, "Vessel": NameTypeTag.OBJ, "Airplane": NameTypeTag.OBJ,
+}  # fmt: skip
+NO_KEYS = frozenset(
+    {NamePartTag.LEGAL, NamePartTag.HONORIFIC, NamePartTag.TITLE, NamePartTag.STOP,
+     NamePartTag.SUFFIX}
+)  # fmt: skip
+# Symbols worth a key; legal forms and initials are shared by too many names to say anything.
+SYMBOL_KEYS = {
+    SymbolCategory.NAME: "NAME", SymbolCategory.DOMAIN: "DOMAIN", SymbolCategory.NICK: "NICK",
+    SymbolCategory.SYMBOL: "SYMBOL", SymbolCategory.NUMERIC: "NUMERIC",
+    SymbolCategory.LOCATION: "LOCATION", SymbolCategory.PHONETIC: "PHONETIC",
+}  # fmt: skip
 _VOWELS = re.compile(r"[aeiouy]+")
 _REPEATS = re.compile(r"(.)\1+")
 _IDENTIFIER = re.compile(r"[^0-9A-Z]")
-
-
-@lru_cache(maxsize=200_000)
-def name_parts(name: str) -> tuple[str, ...]:
-    """The ASCII, lower-case parts of a name, in order (at most MAX_PARTS)."""
-    text = ascii_text(name[:MAX_NAME_CHARS]).lower()
-    return tuple(p for p in tokenize_name(text) if p)[:MAX_PARTS]
 
 
 def skeleton(part: str) -> str:
@@ -50,24 +62,38 @@ def trigrams(part: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
-def part_keys(part: str) -> set[str]:
-    keys = {f"t:{part}"}
-    if len(part) < 2:
+def part_keys(form: str, phonetic: str | None) -> set[str]:
+    keys = {f"t:{form}"}
+    if len(form) < 2:
         return keys
-    if not part.isdigit():
-        phonetic = metaphone(part)
-        if phonetic:
-            keys.add(f"p:{phonetic}")
-        keys.add(f"s:{skeleton(part)}")
-    keys.update(f"g:{g}" for g in trigrams(part))
+    if phonetic:
+        keys.add(f"p:{phonetic}")
+    if form.isascii() and not form.isdigit():
+        keys.add(f"s:{skeleton(form)}")
+    keys.update(f"g:{g}" for g in trigrams(form))
     return keys
 
 
-def name_keys(name: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def name_keys(name: str, schema: str = "LegalEntity") -> frozenset[str]:
     keys: set[str] = set()
-    for part in name_parts(name):
-        keys |= part_keys(part)
-    return keys
+    for analysed in analyze_names(TYPE_TAGS.get(schema, NameTypeTag.ENT), [name[:MAX_NAME_CHARS]]):
+        for part in analysed.parts[:MAX_PARTS]:
+            if part.tag in NO_KEYS:
+                continue
+            form = part.ascii or part.comparable
+            if form:
+                keys |= part_keys(form, part.metaphone)
+        for span in analysed.spans:
+            category = SYMBOL_KEYS.get(span.symbol.category)
+            if category:
+                keys.add(f"y:{category}:{span.symbol.id}")
+    return frozenset(keys)
+
+
+def name_parts(name: str, schema: str = "LegalEntity") -> list[str]:
+    """The parts a name is matched on; empty when there is nothing to match."""
+    return sorted(k[2:] for k in name_keys(name, schema) if k.startswith(("t:", "y:")))
 
 
 def identifier_key(value: str) -> str | None:
@@ -76,10 +102,12 @@ def identifier_key(value: str) -> str | None:
     return f"i:{normalised}" if len(normalised) >= 4 else None
 
 
-def entity_keys(names: Iterable[str], identifiers: Iterable[str] = ()) -> set[str]:
+def entity_keys(
+    names: Iterable[str], identifiers: Iterable[str] = (), schema: str = "LegalEntity"
+) -> set[str]:
     keys: set[str] = set()
     for name in names:
-        keys |= name_keys(name)
+        keys |= name_keys(name, schema)
     for value in identifiers:
         key = identifier_key(value)
         if key:
@@ -87,7 +115,7 @@ def entity_keys(names: Iterable[str], identifiers: Iterable[str] = ()) -> set[st
     return keys
 
 
-KIND_WEIGHTS = {"t": 3.0, "p": 1.5, "s": 1.5, "g": 0.4, "i": 10.0}
+KIND_WEIGHTS = {"t": 3.0, "p": 1.5, "s": 1.5, "g": 0.4, "y": 2.0, "i": 10.0}
 
 
 def key_weight(key: str) -> float:

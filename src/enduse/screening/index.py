@@ -76,7 +76,7 @@ def build_index(
     for batch in store.keyed():
         for ordinal, schema, keys in batch:
             schemata[ordinal] = SCHEMA_CODES.get(schema, 0)
-            for key in keys.split(" "):
+            for key in keys.split():
                 key_ids.append(vocabulary.setdefault(key, len(vocabulary)))
                 ordinals.append(ordinal)
         entities += len(batch)

@@ -62,8 +62,6 @@ def clean_query(name: Any, country: Any = None, schema: Any = None) -> Query:
         raise ScreeningInputError(
             "name", f"is {len(text)} characters long; a name has at most {MAX_NAME_CHARS}"
         )
-    if not name_parts(text):
-        raise ScreeningInputError("name", f"{text!r} has no letters or digits to match")
     if country in ("", None):
         country = None
     else:
@@ -74,6 +72,8 @@ def clean_query(name: Any, country: Any = None, schema: Any = None) -> Query:
     schema = schema or "LegalEntity"
     if schema not in SCHEMATA:
         raise ScreeningInputError("schema", f"{schema!r} is not one of {', '.join(SCHEMATA)}")
+    if not name_parts(text, schema):
+        raise ScreeningInputError("name", f"{text!r} has nothing to match (no letters or digits)")
     return Query(text, country, schema)
 
 
@@ -95,7 +95,7 @@ class Screener:
     def screen(
         self, query: Query, *, threshold: float = THRESHOLD, candidates: int = CANDIDATES
     ) -> list[Hit]:
-        keys = entity_keys([query.name], query.identifiers)
+        keys = entity_keys([query.name], query.identifiers, query.schema)
         found = self.store.fetch(self.index.candidates(keys, query.schema, candidates))
         probe = query_entity(query.name, query.schema, query.country, query.identifiers)
         hits = []

@@ -150,7 +150,7 @@ class ListStore:
                 row = (
                     e.schema, e.caption, json.dumps(e.countries), json.dumps(e.datasets),
                     json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
-                    " ".join(sorted(entity_keys(e.names, e.identifiers))), e.digest,
+                    " ".join(sorted(entity_keys(e.names, e.identifiers, e.schema))), e.digest,
                 )  # fmt: skip
                 if previous is None:
                     self.db.execute(
