@@ -37,7 +37,6 @@ from typing import Any
 
 from faker import Faker
 
-from enduse.screening.index import build_index
 from enduse.screening.lists import load_list
 from enduse.screening.scoring import THRESHOLD, query_entity
 from enduse.screening.store import ListStore
@@ -48,10 +47,11 @@ LOCALES = {
     "ru_RU": "RU", "uk_UA": "UA", "bg_BG": "BG", "cs_CZ": "CZ", "hr_HR": "HR", "sr": "RS",
     "mk_MK": "MK", "ar_AA": "SA", "pl_PL": "PL", "de_DE": "DE", "en_US": "US",
 }  # fmt: skip
-_SERBIAN = [("lj", "љ"), ("nj", "њ"), ("dž", "џ"), ("Lj", "Љ"), ("Nj", "Њ"), ("Dž", "Џ")] + list(
-    zip("abvgdđežzijklmnoprstćufhcčšABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ",
-        "абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ", strict=True)
-)  # fmt: skip
+_SERBIAN = [
+    ("lj", "љ"), ("nj", "њ"), ("dž", "џ"), ("Lj", "Љ"), ("Nj", "Њ"), ("Dž", "Џ"),
+    *zip("abvgdđežzijklmnoprstćufhcčšABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ",
+         "абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ", strict=True),
+]  # fmt: skip
 
 
 def serbian_cyrillic(text: str) -> str:
