@@ -8,7 +8,7 @@ import pytest
 
 from builders import last_change, snapshot, with_claims
 from enduse.docs.doctypes import DOC_TYPES
-from enduse.docs.signing import sign_record
+from enduse.docs.signing import sign_document, sign_record
 from enduse.domain.bundle import load_bundle_text
 from enduse.domain.errors import DomainError
 from enduse.domain.shipment import DeliveryVerification
@@ -70,24 +70,43 @@ def test_customs_certify_what_arrived_never_more_than_shipped(shipped):
         ({"euc_number": "CZ-MOD-2025-0042"}, "$.euc_number"),
         ({"shipment_id": "SH-2025-0001"}, "$.shipment_id"),  # another licence's shipment
         ({"arrival_date": "2026-02-28"}, "$.arrival_date"),
-        ({"issuing_authority": "RS-EXPORT"}, "$.issuing_authority"),
         ({"delivered_to": "p-ghost"}, "$.delivered_to"),
         ({"items": [{"licence_line": 2, "quantity": 1}]}, "$.items[0].licence_line"),
     ],
 )
 def test_a_dvc_that_contradicts_the_registry_is_refused(shipped, changes, path):
-    user = get_user(shipped, "olga" if "issuing_authority" in changes else "carl")
     before = snapshot(shipped)
-    with pytest.raises((DomainError, PermissionDenied)) as info:
-        add_delivery(
-            shipped, user, dvc("CZ-DVC-9", 1) | changes, verified="issuing_authority" in changes
-        )
+    with pytest.raises(DomainError) as info:
+        add_delivery(shipped, get_user(shipped, "carl"), dvc("CZ-DVC-9", 1) | changes)
     assert path in [p.path for p in info.value.problems]
     assert snapshot(shipped) == before
 
 
+def test_dvcs_never_certify_more_than_the_licence_shipped_in_total(shipped):
+    carl = get_user(shipped, "carl")
+    add_delivery(shipped, carl, dvc("CZ-DVC-1", 50, shipment=None))
+    with pytest.raises(DomainError, match="shipments of RS-2026-0009 line 1: 0 of 50 left"):
+        add_delivery(shipped, carl, dvc("CZ-DVC-2", 30))  # SH-A alone would still allow it
+
+
+def test_only_the_customs_of_the_destination_certify_delivery(shipped):
+    boris = get_user(shipped, "boris")  # BG customs: the goods were declared for CZ
+    with pytest.raises(DomainError) as info:
+        add_delivery(shipped, boris, dvc("BG-DVC-1", 1, issuing_authority="BG-CUSTOMS"))
+    assert (info.value.first.path, info.value.first.reason) == ("$.issuing_authority", "invalid")
+    assert "declared for CZ" in info.value.first.message
+
+
+def test_a_signed_field_is_never_taken_on_trust(shipped, pki):
+    with pytest.raises(DomainError) as info:
+        add_delivery(
+            shipped, get_user(shipped, "carl"), dvc("CZ-DVC-1", 1, signed=_signed("X", 1, pki))
+        )
+    assert info.value.first.path == "$.signed"
+
+
 def test_only_the_issuing_customs_file_an_unsigned_dvc(shipped):
-    for name in ("boris", "olga", "bob", "ann"):
+    for name in ("boris", "olga", "bob", "ann"):  # olga (an officer) files signed DVCs only
         with pytest.raises(PermissionDenied):
             add_delivery(shipped, get_user(shipped, name), dvc("CZ-DVC-1", 1))
         shipped.rollback()
@@ -105,6 +124,24 @@ def test_a_signed_dvc1_is_verified_and_any_officer_may_file_it(shipped, pki):
     row = shipped.get(DeliveryVerificationRow, "CZ-DVC-7")
     assert row.signed == record.signed == payload
     assert row.document["delivered_to"] == "p-army-cz"
+
+
+def test_a_signer_of_one_state_cannot_certify_for_anothers_customs(shipped, tmp_path):
+    from builders import PKI_START
+    from enduse.docs.local_pki import LocalPki
+
+    rogue = LocalPki(tmp_path)  # BG's CSCA issuing a signer that calls itself CZ-CUSTOMS
+    rogue.init_state("BG", valid_from=PKI_START)
+    rogue.issue_signer("BG", "CZ-CUSTOMS", [DOC_TYPES["DVC"]], valid_from=PKI_START)
+    record = DeliveryVerification.model_validate(dvc("CZ-DVC-6", 1))
+    key = rogue.signing_key("CZ-CUSTOMS", DOC_TYPES["DVC"])
+    payload = sign_document(DOC_TYPES["DVC"], record, BUNDLE, key, "BG")
+    before = snapshot(shipped)
+    with pytest.raises(DomainError) as info:
+        add_signed_delivery(shipped, get_user(shipped, "boris"), payload, rogue.store(), at=AT)
+    assert (info.value.first.reason, info.value.first.path) == ("bad_signer", "$.signed")
+    assert "CZ-CUSTOMS is an authority of CZ; the signer is of BG" in info.value.first.message
+    assert snapshot(shipped) == before
 
 
 def test_a_forged_dvc1_is_refused_with_its_reason(shipped, pki):

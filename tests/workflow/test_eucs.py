@@ -113,3 +113,33 @@ def test_a_forged_payload_is_refused_with_its_reason_and_nothing_is_written(desk
         )
     assert (info.value.first.path, info.value.first.reason) == ("$.signed", reason)
     assert snapshot(desk) == before
+
+
+def test_a_refused_signed_registration_leaves_nothing_even_if_committed(desk, pki):
+    bundle = copy.deepcopy(json.loads(scenario_text()))
+    bundle["parties"].append({"id": "p-new", "name": "New", "country": "CZ", "kind": "government"})
+    parsed = load_bundle_text(json.dumps(bundle)).bundle
+    data = EUC.model_validate(dict(fresh_euc("CZ-MOD-2026-0400"), end_user="p-new"))
+    payload = sign_record(parsed, DOC_TYPES["EUC"], data, pki)
+    before = snapshot(desk)
+    with pytest.raises(PermissionDenied):  # BG's authority may not register CZ's EUC
+        register_signed_euc(
+            desk, get_user(desk, "petar"), payload, pki.store(), at=AT.replace(year=2026)
+        )
+    desk.commit()  # a careless caller: the operation's savepoint already undid its writes
+    assert snapshot(desk) == before
+    assert desk.get(PartyRow, "p-new") is None
+
+
+def test_a_signed_field_is_only_taken_from_a_verified_payload(desk, pki):
+    other = _signed("CZ-MOD-2026-0500", pki)
+    with pytest.raises(DomainError) as info:
+        register_euc(
+            desk, get_user(desk, "olga"), dict(fresh_euc("CZ-MOD-2026-0501"), signed=other)
+        )
+    assert info.value.first.path == "$.signed"
+    payload = _signed("CZ-MOD-2026-0502", pki)
+    euc = register_signed_euc(
+        desk, get_user(desk, "olga"), payload + "\r\n", pki.store(), at=AT.replace(year=2026)
+    )
+    assert euc.signed == payload  # stored as verified, without the line end

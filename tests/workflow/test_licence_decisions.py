@@ -153,3 +153,12 @@ def test_licences_past_their_validity_expire_and_stop_reserving(applied, sign):
     apply(applied, get_user(applied, "bob"), application("RS-2026-0002", 100))
     with pytest.raises(PermissionDenied):
         expire_due(applied, get_user(applied, "bob"))
+
+
+def test_licence_lines_are_unique_so_a_shipment_cannot_pool_them(desk):
+    data = dict(application("RS-2026-0003"), items=[
+        {"line": 1, "euc_line": 1, "quantity": 50}, {"line": 1, "euc_line": 2, "quantity": 5000},
+    ])  # fmt: skip
+    with pytest.raises(DomainError) as info:
+        apply(desk, get_user(desk, "bob"), data)
+    assert (info.value.first.path, info.value.first.reason) == ("$.items", "duplicate")

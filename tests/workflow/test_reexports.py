@@ -94,10 +94,15 @@ def test_a_request_that_contradicts_the_registry_is_refused(desk, changes, path)
 
 
 def test_who_may_request_and_decide(desk, sign):
-    for name in ("ivan", "bob", "carl", "ann"):  # CZ speaks not for BG's army; others may not ask
+    for name in ("ivan", "mallory", "carl", "ann"):  # CZ speaks not for BG; others may not ask
         with pytest.raises(PermissionDenied):
             request_reexport(desk, get_user(desk, name), request())
         desk.rollback()
+    with pytest.raises(DomainError) as info:  # the licence holder asks for itself only
+        request_reexport(desk, get_user(desk, "bob"), request())
+    assert info.value.first.path == "$.requesting_party"
+    desk.rollback()
+    request_reexport(desk, get_user(desk, "bob"), request("RX-0", requesting_party="p-exporter"))
     request_reexport(desk, get_user(desk, "petar"), request())
     desk.commit()
     for name in ("petar", "bob", "root"):

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
 
 from enduse.config import home, key_passphrase
 from enduse.docs.keystore import KeystoreError
@@ -81,6 +82,11 @@ def user_errors() -> Iterator[None]:
         raise fail(str(e)) from None
     except OSError as e:
         raise fail(f"{e.filename or ''}: {e.strerror or e}") from None
+    except SQLAlchemyError as e:  # a constraint or a lock the checks did not foresee
+        cause = getattr(e, "orig", None) or e
+        raise fail(
+            f"the database refused the change, nothing was written: {str(cause).splitlines()[0]}"
+        ) from None
 
 
 def parse_day(value: str | None, option: str) -> date | None:

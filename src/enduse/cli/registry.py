@@ -92,7 +92,8 @@ def audit_command() -> None:
                 log = local.reader()
             except LogError as e:  # a damaged log is an error of its own, not "no log"
                 raise ValueError(f"the log cannot be opened: {e}") from None
-        with sessions() as session:
+        readers = open_registry(home(), database_url(), read_only=True)
+        with readers() as session:  # one snapshot: changes made meanwhile are not discrepancies
             result = audit(session, log)
     if result.consistent:
         out.print(

@@ -86,7 +86,7 @@ _RUST_TWINS = {
 }
 
 # Validators that take model instances, and the plain-data check that replaces each.
-_INSTANCE_CHECKS = {"EUC._lines_unique"}
+_INSTANCE_CHECKS = {"EUC._lines_unique", "Licence._lines_unique"}
 
 
 def _without_instances(node: Any, definitions: dict[str, Any]) -> Any:
@@ -157,13 +157,13 @@ def validate_content(code: str, document: dict[str, Any]) -> Any:
         data = CONTENT_VALIDATORS[code].validate_python(document)
     except ValidationError:
         return SIGNED_MODELS[code].model_validate(document)  # the models decide, and explain
-    if code == "EUC":
+    if code in ("EUC", "LIC"):  # the line-number check the compiled validator left out
         items = document.get("items")
         try:
             check_lines_unique([i.get("line") for i in items])
         except PydanticCustomError as e:
             raise ValidationError.from_exception_data(
-                "SignedEUC", [{"type": e, "loc": ("items",), "input": items}]
+                SIGNED_MODELS[code].__name__, [{"type": e, "loc": ("items",), "input": items}]
             ) from None
     return data
 

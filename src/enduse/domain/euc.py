@@ -26,9 +26,11 @@ ReexportKind = Literal["prohibited", "prior_written_consent", "allowed_to"]
 
 
 def check_lines_unique(lines: list[object]) -> None:
-    """An EUC's line numbers identify its items: each may appear once."""
+    """Line numbers identify items (of an EUC, of a licence): each may appear once."""
     first: dict[object, int] = {}
     for i, line in enumerate(lines):
+        if line is None:
+            continue
         if line in first:
             raise PydanticCustomError(
                 "duplicate",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from enduse.domain.euc import check_lines_unique
 from enduse.domain.types import Country, Criterion, Identifier, IsoDate, Line, Quantity, Record
 
 LicenceStatus = Literal[
@@ -41,6 +42,13 @@ class Licence(Record):
     valid_until: IsoDate | None = None
     criteria_cited: list[Criterion] = Field(default_factory=list)
     signed: str | None = None
+
+    @field_validator("items")
+    @classmethod
+    def _lines_unique(cls, items: list[LicenceItem]) -> list[LicenceItem]:
+        """Shipments name a licence line: two items with one number would pool their quantities."""
+        check_lines_unique([i.line for i in items])
+        return items
 
     def party_ids(self) -> list[str]:
         return [self.applicant]

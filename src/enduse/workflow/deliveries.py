@@ -20,7 +20,14 @@ from enduse.domain.errors import DomainError, Problem
 from enduse.domain.ledger import check_draw
 from enduse.domain.shipment import DeliveryVerification
 from enduse.registry import models as m
-from enduse.workflow.recording import accept_signed, check_references, record_new, validated
+from enduse.workflow.recording import (
+    accept_signed,
+    atomic,
+    check_references,
+    record_new,
+    refuse_unverified_signature,
+    validated,
+)
 from enduse.workflow.roles import Action, Subject, User, authorize
 from enduse.workflow.shipping import shipped_lines
 
@@ -48,13 +55,31 @@ def _delivered_lines(
     return {line: q for line, q in session.execute(query) if line is not None and q is not None}
 
 
-def add_delivery(
-    session: Session, user: User, data: Any, *, verified: bool = False
-) -> DeliveryVerification:
-    """Record a DVC. Unsigned, only the customs of its issuing authority may; a verified
-    signature already proves who issued it, so any customs or licensing officer may file it."""
+@atomic
+def add_delivery(session: Session, user: User, data: Any) -> DeliveryVerification:
+    """Record an unsigned DVC: only the customs of its issuing authority may."""
+    refuse_unverified_signature(data)
     dvc = validated(DeliveryVerification, data)
-    authorize(user, Action.ADD_DVC, Subject(authority=None if verified else dvc.issuing_authority))
+    authorize(user, Action.ADD_DVC, Subject(authority=dvc.issuing_authority))
+    return _record(session, dvc)
+
+
+@atomic
+def add_signed_delivery(
+    session: Session, user: User, payload: str, trust: TrustStore, at: datetime | None = None
+) -> DeliveryVerification:
+    """Verify a `DVC1:` payload, then record the delivery it certifies. The verified signature
+    already proves which authority issued it, so any customs or licensing officer may file it."""
+    authorize(user, Action.ADD_SIGNED_DVC)  # before any work on untrusted input
+    result = verify(payload, trust, at=at, prefix="DVC1:")
+    return _record(
+        session, validated(DeliveryVerification, accept_signed(session, "DVC", result, payload))
+    )
+
+
+def _record(session: Session, dvc: DeliveryVerification) -> DeliveryVerification:
+    """Never more certified than was shipped: per shipment when it names one, and always in
+    total for the licence. The issuing customs must be of the declared final destination."""
     if session.get(m.DeliveryVerificationRow, dvc.dvc_number) is not None:
         raise DomainError(
             [Problem("$.dvc_number", "duplicate", f"DVC {dvc.dvc_number} is already registered")]
@@ -70,6 +95,12 @@ def add_delivery(
         problems.append(
             Problem("$.issuing_authority", "invalid", f"{authority.id} does not issue DVCs")
         )
+    elif authority.state != euc.country_of_final_destination:
+        problems.append(
+            Problem("$.issuing_authority", "invalid",
+                    f"{authority.id} is of {authority.state}; the goods were declared for "
+                    f"{euc.country_of_final_destination}")
+        )  # fmt: skip
     if dvc.euc_number is not None and dvc.euc_number != euc.euc_number:
         problems.append(
             Problem("$.euc_number", "invalid",
@@ -87,34 +118,20 @@ def add_delivery(
         )
     if problems:
         raise DomainError(problems)
-    if shipment is not None:
-        limits, what = (
-            _shipment_lines(session, shipment.shipment_id),
-            f"shipment {shipment.shipment_id}",
-        )
-    else:
-        limits, what = (
-            shipped_lines(session, licence.licence_number),
-            f"shipments of {licence.licence_number}",
-        )
     wanted = [
         (i.licence_line, None if i.quantity is None else Decimal(str(i.quantity)))
         for i in dvc.items
     ]
+    if shipment is not None:
+        check_draw(
+            _shipment_lines(session, shipment.shipment_id),
+            _delivered_lines(session, licence.licence_number, shipment.shipment_id), wanted,
+            line_field="licence_line", what=f"shipment {shipment.shipment_id}",
+        )  # fmt: skip
     check_draw(
-        limits, _delivered_lines(session, licence.licence_number, dvc.shipment_id), wanted,
-        line_field="licence_line", what=what,
+        shipped_lines(session, licence.licence_number),
+        _delivered_lines(session, licence.licence_number, None), wanted,
+        line_field="licence_line", what=f"shipments of {licence.licence_number}",
     )  # fmt: skip
     record_new(session, "delivery_verifications", dvc, "delivery_verified")
     return dvc
-
-
-def add_signed_delivery(
-    session: Session, user: User, payload: str, trust: TrustStore, at: datetime | None = None
-) -> DeliveryVerification:
-    """Verify a `DVC1:` payload, then record the delivery it certifies."""
-    authorize(user, Action.ADD_DVC)
-    result = verify(payload, trust, at=at, prefix="DVC1:")
-    return add_delivery(
-        session, user, accept_signed(session, "DVC", result, payload), verified=True
-    )

@@ -13,12 +13,25 @@ from enduse.docs.verify import verify
 from enduse.domain.errors import DomainError, Problem
 from enduse.domain.euc import EUC
 from enduse.registry import models as m
-from enduse.workflow.recording import accept_signed, check_references, record_new, validated
+from enduse.workflow.recording import (
+    accept_signed,
+    atomic,
+    check_references,
+    record_new,
+    refuse_unverified_signature,
+    validated,
+)
 from enduse.workflow.roles import Action, Subject, User, authorize
 
 
+@atomic
 def register_euc(session: Session, user: User, data: Any) -> EUC:
     """Record an EUC; its number must be new for its issuing authority."""
+    refuse_unverified_signature(data)
+    return _register(session, user, data)
+
+
+def _register(session: Session, user: User, data: Any) -> EUC:
     euc = validated(EUC, data)
     authorize(user, Action.REGISTER_EUC, Subject(state=euc.issuing_state))
     taken = session.scalar(
@@ -42,6 +55,7 @@ def register_euc(session: Session, user: User, data: Any) -> EUC:
     return euc
 
 
+@atomic
 def register_signed_euc(
     session: Session, user: User, payload: str, trust: TrustStore, at: datetime | None = None
 ) -> EUC:
@@ -52,4 +66,4 @@ def register_signed_euc(
     """
     authorize(user, Action.REGISTER_EUC)  # before any work on untrusted input
     result = verify(payload, trust, at=at, prefix="EUC1:")
-    return register_euc(session, user, accept_signed(session, "EUC", result, payload))
+    return _register(session, user, accept_signed(session, "EUC", result, payload))

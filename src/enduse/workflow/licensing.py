@@ -17,6 +17,7 @@ from enduse.domain.lifecycle import check_licence_transition
 from enduse.registry import models as m
 from enduse.workflow.recording import (
     DocumentSigner,
+    atomic,
     record_new,
     rewrite,
     signing_bundle,
@@ -53,6 +54,7 @@ def _uses(session: Session, euc_pk: int) -> list[LicenceUse]:
     ]
 
 
+@atomic
 def apply(session: Session, user: User, application: dict[str, Any]) -> Licence:
     """Record a licence application (status `applied`) if its EUC still allows every item."""
     if not isinstance(application, dict):
@@ -129,6 +131,7 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+@atomic
 def decide(
     session: Session,
     user: User,
@@ -197,6 +200,7 @@ def decide(
     return licence
 
 
+@atomic
 def expire_due(session: Session, user: User, on: date | None = None) -> list[str]:
     """Expire every issued or suspended licence of the officer's authority past its validity.
 

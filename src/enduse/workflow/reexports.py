@@ -17,18 +17,22 @@ from enduse.registry import models as m
 from enduse.workflow.licensing import today
 from enduse.workflow.recording import (
     DocumentSigner,
+    atomic,
     check_references,
     record_new,
+    refuse_unverified_signature,
     rewrite,
     signing_bundle,
     validated,
 )
-from enduse.workflow.roles import Action, Subject, User, authorize
+from enduse.workflow.roles import Action, Role, Subject, User, authorize
 from enduse.workflow.shipping import licensed_lines
 
 
+@atomic
 def request_reexport(session: Session, user: User, data: Any) -> ReexportRequest:
     """Record a request by the licence holder or the importing state's authority (undecided)."""
+    refuse_unverified_signature(data)
     request = validated(ReexportRequest, data)
     if request.decision is not None and request.decision.outcome != "pending":
         raise DomainError(
@@ -42,11 +46,15 @@ def request_reexport(session: Session, user: User, data: Any) -> ReexportRequest
         )  # fmt: skip
     euc = session.get(m.EucRow, licence.euc_pk)
     assert euc is not None
+    # an exporter asks for its own licence's goods; an issuing authority for its state's imports
     authorize(
-        user,
-        Action.REQUEST_REEXPORT,
-        Subject(party=request.requesting_party, state=euc.issuing_state),
+        user, Action.REQUEST_REEXPORT, Subject(party=licence.applicant, state=euc.issuing_state)
     )
+    if user.role is Role.EXPORTER and request.requesting_party != licence.applicant:
+        raise DomainError(
+            [Problem("$.requesting_party", "invalid",
+                     f"{user.name} requests for {licence.applicant}, the licence holder")]
+        )  # fmt: skip
     if session.get(m.ReexportRequestRow, request.request_id) is not None:
         raise DomainError(
             [Problem("$.request_id", "duplicate", f"request {request.request_id} exists")]
@@ -72,6 +80,7 @@ def request_reexport(session: Session, user: User, data: Any) -> ReexportRequest
     return request
 
 
+@atomic
 def decide_reexport(
     session: Session,
     user: User,

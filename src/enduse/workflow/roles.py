@@ -29,6 +29,7 @@ class Action(StrEnum):
     DECIDE_LICENCE = "decide_licence"
     SHIP = "ship"
     ADD_DVC = "add_dvc"
+    ADD_SIGNED_DVC = "add_signed_dvc"
     REQUEST_REEXPORT = "request_reexport"
     DECIDE_REEXPORT = "decide_reexport"
     AUDIT = "audit"
@@ -44,7 +45,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPLY: frozenset({R.EXPORTER}),
     Action.DECIDE_LICENCE: frozenset({R.LICENSING_OFFICER}),
     Action.SHIP: frozenset({R.EXPORTER}),
-    Action.ADD_DVC: frozenset({R.CUSTOMS, R.LICENSING_OFFICER}),  # officers file signed DVCs only
+    Action.ADD_DVC: frozenset({R.CUSTOMS}),
+    Action.ADD_SIGNED_DVC: frozenset(
+        {R.CUSTOMS, R.LICENSING_OFFICER}
+    ),  # the signature is the issuer
     Action.REQUEST_REEXPORT: frozenset({R.EXPORTER, R.ISSUING_AUTHORITY}),
     Action.DECIDE_REEXPORT: frozenset({R.LICENSING_OFFICER}),
     Action.AUDIT: frozenset({R.ADMIN, R.ANALYST, R.LICENSING_OFFICER}),

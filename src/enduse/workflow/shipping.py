@@ -17,7 +17,7 @@ from enduse.domain.licence import Licence
 from enduse.domain.lifecycle import SHIPPABLE
 from enduse.domain.shipment import Shipment
 from enduse.registry import models as m
-from enduse.workflow.recording import check_references, record_new, rewrite, validated
+from enduse.workflow.recording import atomic, check_references, record_new, rewrite, validated
 from enduse.workflow.roles import Action, Subject, User, authorize
 
 
@@ -51,6 +51,7 @@ def _quantities(items: list[Any], line_field: str) -> list[tuple[int | None, Dec
     ]
 
 
+@atomic
 def ship(session: Session, user: User, data: Any) -> Shipment:
     """Record a shipment by the licence holder; refused above what the licence still allows."""
     shipment = validated(Shipment, data)
