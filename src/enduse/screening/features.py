@@ -97,7 +97,7 @@ def name_parts(name: str, schema: str = "LegalEntity") -> list[str]:
 
 
 def identifier_key(value: str) -> str | None:
-    """`1027700019003`, `1027 7000-19003` and `ogrn 1027700019003`'s digits agree."""
+    """`1027700019003` and `1027 7000-19003` agree: separators are not part of an identifier."""
     normalised = _IDENTIFIER.sub("", value.upper())
     return f"i:{normalised}" if len(normalised) >= 4 else None
 
