@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from enduse.screening.lists import load_list
@@ -30,7 +32,7 @@ def test_below_the_threshold_is_not_a_hit_and_a_middling_score_is_review(screene
     assert screener.screen(clean_query("Completely Unrelated Trading", schema="Company")) == []
     hits = screener.screen(clean_query("Rosoboron Export Holding", schema="Company"), threshold=0.5)
     assert hits and all(h.score < 0.9 for h in hits if h.strength == "review")
-    assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
 
 
 def test_an_identifier_match_is_strong(screener):
