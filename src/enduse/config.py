@@ -15,6 +15,11 @@ def home() -> Path:
     return path
 
 
+def screening_home() -> Path:
+    """The loaded sanctions and denial lists and their index (embedded, whatever the database)."""
+    return home() / "screening"
+
+
 def key_passphrase() -> bytes | None:
     value = os.environ.get("ENDUSE_KEY_PASSPHRASE")
     return value.encode("utf-8") if value else None

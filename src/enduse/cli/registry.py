@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
-from enduse.config import database_url, home, key_passphrase
+from enduse.config import database_url, home, key_passphrase, screening_home
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, bundle_json
 from enduse.files import read_capped, write_durably
 from enduse.registry.bundle_io import export_bundle
 from enduse.registry.local import open_registry
-from enduse.registry.models import LogEntryRow
+from enduse.registry.models import LogEntryRow, PartyRow, ScreeningRow
+from enduse.screening.index import IndexMissing
+from enduse.screening.screen import Screener
+from enduse.screening.store import StoreError
 from enduse.tlog.local import LocalLog
 from enduse.tlog.log import LogError
 from enduse.workflow.audit import audit
 from enduse.workflow.imports import record_bundle
 from enduse.workflow.logbook import lock_publication, publish
+from enduse.workflow.screening import screen_pending, versions
 from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
 
@@ -34,6 +40,7 @@ def import_command(file: Annotated[Path, typer.Argument(help="an enduse.bundle/1
         with sessions() as session, session.begin():
             result = record_bundle(session, data)
         logged = publish_changes(sessions)
+        logged += "; " + screen_changes(sessions)
     for warning in result.warnings:
         err.print(f"warning: {warning}", markup=False)
     counted = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
@@ -49,7 +56,51 @@ def in_registry(operation: Callable[[Session], T]) -> tuple[T, str]:
     sessions = open_registry(home(), database_url())
     with sessions() as session, session.begin():
         result = operation(session)
-    return result, publish_changes(sessions)
+    return result, publish_changes(sessions) + "; " + screen_changes(sessions)
+
+
+SCREEN_BATCH = 50
+
+
+def screen_changes(sessions) -> str:  # type: ignore[no-untyped-def]
+    """Screen the parties not yet screened against the current lists and denials (new parties,
+    or all of them after a list update), in batches, each committed."""
+    with sessions() as session:
+        screener = None
+        with contextlib.suppress(IndexMissing, StoreError):  # no lists loaded: denials only
+            screener = Screener(screening_home())
+        try:
+            now = versions(session, screener)
+            done = (
+                select(func.count())
+                .select_from(ScreeningRow)
+                .where(
+                    ScreeningRow.list_version == now.lists,
+                    ScreeningRow.denials_version == now.denials,
+                )
+            )
+            waiting = (session.scalar(select(func.count()).select_from(PartyRow)) or 0) - (
+                session.scalar(done) or 0
+            )
+            session.rollback()
+            if waiting <= 0:
+                return "every party screened"
+            screened = 0
+            with Progress(TextColumn("screening parties"), BarColumn(), MofNCompleteColumn(),
+                          console=err, transient=True) as progress:  # fmt: skip
+                task = progress.add_task("screening", total=waiting)
+                while True:
+                    with session.begin():
+                        n = screen_pending(session, screener, limit=SCREEN_BATCH)
+                    if not n:
+                        break
+                    screened += n
+                    progress.advance(task, n)
+        finally:
+            if screener is not None:
+                screener.close()
+    lists = f"lists version {now.lists}" if screener else "no lists loaded"
+    return f"screened {screened} parties ({lists}, {now.denials} denials)"
 
 
 def publish_changes(sessions) -> str:  # type: ignore[no-untyped-def]

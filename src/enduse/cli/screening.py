@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,21 +22,35 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from enduse.cli.common import USAGE, emit, err, fail, out, print_rows, stdout_may_close, user_errors
-from enduse.config import home
+from enduse.cli.common import (
+    USAGE,
+    emit,
+    err,
+    fail,
+    out,
+    parse_time,
+    print_rows,
+    stdout_may_close,
+    user_errors,
+)
+from enduse.cli.registry import screen_changes
+from enduse.config import database_url, home, screening_home
 from enduse.files import read_capped
+from enduse.registry.local import open_registry
+from enduse.registry.models import PartyRow
 from enduse.screening.entities import SCHEMATA, EntityFileError
 from enduse.screening.index import IndexMissing
 from enduse.screening.lists import load_list
 from enduse.screening.screen import Hit, Query, Screener, ScreeningInputError, clean_query
 from enduse.screening.store import ListStore, StoreError
+from enduse.workflow.screening import screenings_of
 
 lists_app = typer.Typer(no_args_is_help=True, help="Sanctions and denial lists (FtM entity files).")
 MAX_BATCH_BYTES = 64 << 20
 
 
 def screening_dir() -> Path:
-    return home() / "screening"
+    return screening_home()
 
 
 @contextmanager
@@ -101,6 +116,8 @@ def load_command(
         f"{loaded.index.postings} postings",
         markup=False,
     )
+    with screening_errors():  # the registry's parties, against the lists as they now stand
+        err.print(screen_changes(open_registry(home(), database_url())), markup=False)
 
 
 @lists_app.command("show")
@@ -160,10 +177,19 @@ def screen_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON (JSON lines with --file)")] = False,
     threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="lowest score shown")] = 0.7,
+    party: Annotated[
+        str | None, typer.Option(help="a registry party: how it was screened, newest first")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(help="with --party: only what was known at this time")
+    ] = None,
 ) -> None:
     """Screen a name against the loaded lists: hits best first, with score and explanation."""
-    if (name is None) == (file is None):
-        raise fail("give a NAME or --file NAMES.csv", USAGE)
+    if sum(x is not None for x in (name, file, party)) != 1:
+        raise fail("give a NAME, --file NAMES.csv or --party ID", USAGE)
+    if party is not None:
+        _show_party(party, parse_time(at, "--at"), as_json)
+        return
     with screening_errors():
         query = clean_query(name, country, schema) if file is None else None
         screener = Screener(screening_dir())
@@ -185,6 +211,40 @@ def screen_command(
         return
     print_rows(["score", "strength", "caption", "schema", "id", "datasets", "explanation"],
                [_hit_row(h) for h in hits], f"{query.name} (lists version {screener.version})")  # fmt: skip
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _show_party(party: str, at: datetime | None, as_json: bool) -> None:
+    with user_errors():
+        sessions = open_registry(home(), database_url(), read_only=True)
+        with sessions() as session:
+            if session.get(PartyRow, party) is None:
+                raise fail(f"no party {party!r} in the registry")
+            rows = [
+                {"screened_at": _utc(r.screened_at).isoformat(), "list_version": r.list_version,
+                 "denials_version": r.denials_version, "strongest": r.strongest, "hits": r.hits}
+                for r in screenings_of(session, party, at)
+            ]  # fmt: skip
+    if as_json:
+        emit(json.dumps({"party": party, "screenings": rows}, ensure_ascii=False, indent=1))
+        return
+    if not rows:
+        out.print(
+            f"{party} was not screened" + (f" by {at:%Y-%m-%d %H:%M}" if at else ""), markup=False
+        )
+        return
+    table = [
+        [r["screened_at"][:19], str(r["list_version"]), str(r["denials_version"]),
+         r["strongest"] or "clear", escape("; ".join(f"{h['caption']} ({h['score']:.2f}, {h['list']})"
+                                                      for h in r["hits"][:5]))]
+        for r in rows
+    ]  # fmt: skip
+    print_rows(
+        ["screened at", "lists", "denials", "result", "hits"], table, f"screenings of {party}"
+    )
 
 
 def _json_result(query: Query, hits: list[Hit], version: int) -> dict[str, Any]:

@@ -7,12 +7,13 @@ references and the ledger need as columns. `ordinal` keeps recording order.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -195,3 +196,23 @@ class LogEntryRow(Base):
     entry: Mapped[bytes] = mapped_column(LargeBinary)
     record: Mapped[str] = mapped_column(String(250), index=True)  # "eucs:CZ-MOD:CZ-MOD-2025-0042"
     log_index: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+
+class ScreeningRow(Base):
+    """One party screened against the lists of one version: what was known, and when.
+
+    Kept even when nothing was found, so a case decided later shows that the party
+    was screened clean against the lists as they stood.
+    """
+
+    __tablename__ = "screenings"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party: Mapped[str] = mapped_column(ForeignKey("parties.id"), index=True)
+    list_version: Mapped[int] = mapped_column(Integer)  # the loaded lists (0: none loaded)
+    denials_version: Mapped[int] = mapped_column(Integer)  # the registry's denials (last ordinal)
+    screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    hits: Mapped[list[dict[str, Any]]] = mapped_column(
+        Document
+    )  # best first, as `enduse screen --json`
+    strongest: Mapped[str | None] = mapped_column(String(16))  # "strong", "review" or None
+    __table_args__ = (UniqueConstraint("party", "list_version", "denials_version"),)
