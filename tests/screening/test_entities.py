@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from enduse.screening.entities import MAX_LINE_BYTES, ReadStats, read_entities
+from enduse.screening.entities import MAX_LINE_BYTES, MAX_NAMES, ReadStats, read_entities
 from screening_lists import ENTITIES
 
 
@@ -56,3 +56,15 @@ def test_an_overlong_line_is_refused_without_reading_it_whole():
     assert stats.bad[0].line == 1 and "longer than" in stats.bad[0].message
     entities, stats = read(b"\xff\xfe garbage\n")
     assert stats.bad and stats.bad[0].line == 1
+
+
+def test_deep_nesting_control_characters_and_alias_floods_are_handled():
+    deep = "[" * 100_000 + "]" * 100_000
+    evil = {"id": "e", "schema": "Person", "caption": "Evil\x1b]0;pwned\x07\x1b[2J",
+            "properties": {"name": ["Evil\x1b[2J Name"]}}  # fmt: skip
+    flood = {"id": "f", "schema": "Company",
+             "properties": {"name": [f"Flood Company {i}" for i in range(500)]}}  # fmt: skip
+    entities, stats = read("\n".join([deep, json.dumps(evil), json.dumps(flood)]).encode())
+    assert [b.line for b in stats.bad] == [1]
+    assert "\x1b" not in entities[0].caption and "\x1b" not in entities[0].names[0]
+    assert len(entities[1].names) == MAX_NAMES == len(entities[1].data["properties"]["name"])

@@ -6,8 +6,11 @@ import itertools
 
 import pytest
 
-from enduse.screening.lists import load_list
+from enduse.screening.index import IndexMissing
+from enduse.screening.lists import load_list, reindex
 from enduse.screening.screen import Query, Screener, ScreeningInputError, clean_query
+from enduse.screening.store import ListStore
+from screening_lists import write_list
 
 
 @pytest.fixture
@@ -66,3 +69,34 @@ def test_control_characters_and_mixed_scripts_are_screened(screener):
     assert query.name == "Viktor   Бут"
     assert [h.id for h in screener.screen(query)] == ["os-bout"]
     assert clean_query(" ru-bout ", "ru").country == "RU"
+
+
+def test_one_id_in_two_lists_is_scored_with_each_lists_own_names(tmp_path):
+    one = [{"id": "dup", "schema": "Person", "properties": {"name": ["Joe Smith"]}}]
+    two = [{"id": "dup", "schema": "Person", "properties": {"name": ["Joe Bloggs"]}}]
+    load_list(tmp_path, write_list(tmp_path / "a.json", one), "a")
+    load_list(tmp_path, write_list(tmp_path / "b.json", two), "b")
+    s = Screener(tmp_path)
+    for _ in range(2):  # the second round runs on warm caches
+        hits = s.screen(clean_query("Joe Bloggs", schema="Person"))
+        assert [(h.list, h.caption) for h in hits] == [("b", "Joe Bloggs")]
+    s.close()
+
+
+def test_an_exact_identifier_is_a_strong_hit_even_under_the_threshold(screener):
+    hits = screener.screen(Query("Zvezda Trading", "CY", "Company", ("07000405",)))
+    assert [(h.id, h.strength) for h in hits] == [("os-yugoimport", "strong")]
+    assert hits[0].score < 0.7
+
+
+def test_an_index_behind_the_lists_is_refused_until_reindexed(tmp_path, list_file):
+    load_list(tmp_path, list_file, "os")
+    store = ListStore(tmp_path / "lists.sqlite")
+    store.db.execute(
+        "INSERT INTO versions (dataset, source, sha256, loaded_at, added, changed, removed, total)"
+        " VALUES ('os', 'interrupted', '', '', 0, 0, 0, 4)"
+    )  # as if a load committed and then died before its index was built
+    with pytest.raises(IndexMissing, match="enduse lists reindex"):
+        Screener(tmp_path)
+    reindex(tmp_path)
+    Screener(tmp_path).close()

@@ -8,7 +8,7 @@ import pytest
 
 from enduse.screening.entities import EntityFileError
 from enduse.screening.lists import load_list
-from enduse.screening.store import ListStore, StoreError
+from enduse.screening.store import ListStore, Shrinking, StoreError
 from screening_lists import ENTITIES, write_list
 
 
@@ -58,3 +58,31 @@ def test_a_store_of_another_schema_version_is_refused(tmp_path):
 def test_list_names_are_checked(tmp_path, list_file):
     with pytest.raises(ValueError, match="bad list name"):
         load_list(tmp_path, list_file, "two words")
+
+
+def test_an_empty_or_much_shorter_file_does_not_silently_empty_a_list(tmp_path, list_file):
+    load_list(tmp_path, list_file, "sdn")
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    with pytest.raises(Shrinking, match="no entity"):
+        load_list(tmp_path, empty, "sdn")
+    html = write_list(tmp_path / "page.json", [], ["<html>503</html>"])
+    with pytest.raises(Shrinking):
+        load_list(tmp_path, html, "sdn", skip_bad=True)
+    short = write_list(tmp_path / "short.json", ENTITIES[:1])
+    with pytest.raises(Shrinking, match="remove 3 of the 4"):
+        load_list(tmp_path, short, "sdn")
+    assert ListStore(tmp_path / "lists.sqlite").count() == 4
+    assert load_list(tmp_path, short, "sdn", allow_shrink=True).report.removed == 3
+
+
+def test_keys_made_by_another_version_are_made_again(tmp_path, list_file):
+    load_list(tmp_path, list_file, "os")
+    store = ListStore(tmp_path / "lists.sqlite")
+    store.db.execute("UPDATE meta SET value = 'enduse-keys/0' WHERE key = 'keys'")
+    store.db.execute("UPDATE entities SET keys = 't:stale'")
+    assert not store.keys_current()
+    load_list(tmp_path, list_file, "os")  # nothing changed in the list, the keys are redone
+    assert store.keys_current()
+    keys = store.db.execute("SELECT keys FROM entities WHERE id = 'os-bout'").fetchone()[0]
+    assert "t:stale" not in keys and "t:bout" in keys.split()

@@ -73,3 +73,21 @@ def test_a_party_is_screened_under_its_aliases_too(seeded, tmp_path):
     assert [r.party for r in rows] == ["p-exporter"]
     assert rows[0].hits[0]["id"] == "os-cyr"
     screener.close()
+
+
+def test_a_party_with_nothing_to_screen_is_unscreened_not_clear(seeded):
+    from enduse.registry.models import PartyRow
+
+    party = seeded.get(PartyRow, "p-broker")
+    party.document = {**party.document, "name": "OOO", "aliases": []}  # only a legal form
+    long_party = seeded.get(PartyRow, "p-forwarder")
+    long_party.document = {
+        **long_party.document,
+        "name": "Danube Defense Trading Limited",
+        "aliases": ["x" * 600],
+    }
+    seeded.commit()
+    screen_pending(seeded, None)
+    assert screenings_of(seeded, "p-broker")[0].strongest == "unscreened"
+    forwarder = screenings_of(seeded, "p-forwarder")[0]  # an overlong alias is cut, not fatal
+    assert forwarder.hits[0]["id"] == "den-1" and forwarder.strongest != "unscreened"

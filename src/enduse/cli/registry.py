@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
@@ -22,7 +23,7 @@ from enduse.registry.local import open_registry
 from enduse.registry.models import LogEntryRow, PartyRow, ScreeningRow
 from enduse.screening.index import IndexMissing
 from enduse.screening.screen import Screener
-from enduse.screening.store import StoreError
+from enduse.screening.store import ListStore, StoreError
 from enduse.tlog.local import LocalLog
 from enduse.tlog.log import LogError
 from enduse.workflow.audit import audit
@@ -64,11 +65,33 @@ SCREEN_BATCH = 50
 
 def screen_changes(sessions) -> str:  # type: ignore[no-untyped-def]
     """Screen the parties not yet screened against the current lists and denials (new parties,
-    or all of them after a list update), in batches, each committed."""
+    or all of them after a list update), in batches, each committed. A failure here is reported,
+    not raised: the change that came before was already recorded, and the next command resumes."""
+    try:
+        return _screen_changes(sessions)
+    except (sqlite3.Error, SQLAlchemyError, OSError, ValueError, IndexMissing, StoreError) as e:
+        return f"screening stopped ({str(e).splitlines()[0]}); the next command resumes it"
+
+
+def _lists_loaded() -> bool:
+    path = screening_home() / "lists.sqlite"
+    if not path.exists():
+        return False
+    store = ListStore(path)
+    try:
+        return store.version > 0
+    finally:
+        store.close()
+
+
+def _screen_changes(sessions) -> str:  # type: ignore[no-untyped-def]
     with sessions() as session:
         screener = None
-        with contextlib.suppress(IndexMissing, StoreError):  # no lists loaded: denials only
+        try:
             screener = Screener(screening_home())
+        except IndexMissing:
+            if _lists_loaded():
+                raise  # lists exist but their index does not: screening against none would lie
         try:
             now = versions(session, screener)
             done = (

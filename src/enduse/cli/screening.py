@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ from enduse.registry.local import open_registry
 from enduse.registry.models import PartyRow
 from enduse.screening.entities import SCHEMATA, EntityFileError
 from enduse.screening.index import IndexMissing
-from enduse.screening.lists import load_list
+from enduse.screening.lists import load_list, reindex
 from enduse.screening.screen import Hit, Query, Screener, ScreeningInputError, clean_query
 from enduse.screening.store import ListStore, StoreError
 from enduse.workflow.screening import screenings_of
@@ -70,6 +71,8 @@ def screening_errors() -> Iterator[None]:
             raise fail(str(e), USAGE) from None
         except (IndexMissing, StoreError) as e:
             raise fail(str(e)) from None
+        except sqlite3.Error as e:
+            raise fail(f"{screening_dir() / 'lists.sqlite'}: {e}") from None
 
 
 @lists_app.command("load")
@@ -81,6 +84,9 @@ def load_command(
     ] = None,
     skip_bad: Annotated[
         bool, typer.Option(help="load the good lines of a file with bad ones")
+    ] = False,
+    allow_shrink: Annotated[
+        bool, typer.Option(help="accept a reload that removes more than half of the list")
     ] = False,
 ) -> None:
     """Load a list or update it: prints what was added, changed and removed, then reindexes."""
@@ -98,7 +104,7 @@ def load_command(
                 progress.update(indexing, advance=n, visible=True)
 
             loaded = load_list(
-                screening_dir(), file, name, skip_bad=skip_bad,
+                screening_dir(), file, name, skip_bad=skip_bad, allow_shrink=allow_shrink,
                 read_progress=lambda n: progress.advance(reading, n), index_progress=indexed,
             )  # fmt: skip
     r = loaded.report
@@ -117,6 +123,19 @@ def load_command(
         markup=False,
     )
     with screening_errors():  # the registry's parties, against the lists as they now stand
+        err.print(screen_changes(open_registry(home(), database_url())), markup=False)
+
+
+@lists_app.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the index from the loaded lists (after an interrupted load or an upgrade)."""
+    with screening_errors():
+        with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), console=err,
+                      transient=True) as progress:  # fmt: skip
+            task = progress.add_task("indexing", total=None)
+            built = reindex(screening_dir(), lambda n: progress.advance(task, n))
+        out.print(f"index: {built.entities} entities, {built.keys} keys, {built.postings} postings",
+                  markup=False)  # fmt: skip
         err.print(screen_changes(open_registry(home(), database_url())), markup=False)
 
 

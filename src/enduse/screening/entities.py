@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -21,6 +22,16 @@ from followthemoney.types import registry
 SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
 MAX_LINE_BYTES = 4 << 20  # one entity; OpenSanctions' largest are well under 1 MiB
 MAX_ID_CHARS = 200
+# logic-v2 compares every name with every name: an entity with thousands of aliases would cost
+# seconds per query that retrieves it. The first ones are kept (OpenSanctions' largest have
+# a few hundred), and the cut is counted.
+MAX_NAMES = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """List data reaches terminals: no control characters (escape sequences) in it."""
+    return _CONTROL.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -86,9 +97,13 @@ def parse_entity(data: Any) -> ListEntity | None:
         proxy = model.get_proxy({"id": entity_id, "schema": schema_name, "properties": properties})
     except InvalidData as e:
         raise ValueError(str(e)) from None
-    names = tuple(dict.fromkeys(proxy.get_type_values(registry.name)))
+    names = tuple(dict.fromkeys(printable(n) for n in proxy.get_type_values(registry.name)))
     if not names:
         raise ValueError("an entity to screen against needs a name")
+    if len(names) > MAX_NAMES:
+        names = names[:MAX_NAMES]
+        properties = _first_names(properties, set(names))
+        proxy = model.get_proxy({"id": entity_id, "schema": schema_name, "properties": properties})
     datasets = data.get("datasets", [])
     if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
         raise ValueError("datasets must be a list of strings")
@@ -97,7 +112,7 @@ def parse_entity(data: Any) -> ListEntity | None:
     return ListEntity(
         id=entity_id,
         schema=schema.name,
-        caption=str(data.get("caption") or proxy.caption),
+        caption=printable(str(data.get("caption") or proxy.caption)),
         names=names,
         countries=tuple(dict.fromkeys(proxy.get_type_values(registry.country))),
         identifiers=tuple(dict.fromkeys(proxy.get_type_values(registry.identifier))),
@@ -105,6 +120,16 @@ def parse_entity(data: Any) -> ListEntity | None:
         data={"id": entity_id, "schema": schema.name, "properties": body["properties"]},
         digest=hashlib.sha256(canonical.encode("utf-8")).digest()[:16],
     )
+
+
+def _first_names(properties: dict[str, list[str]], kept: set[str]) -> dict[str, list[str]]:
+    name_props = {
+        p.name for p in model.get("LegalEntity").properties.values() if p.type == registry.name
+    }
+    return {
+        k: [v for v in values if printable(v) in kept] if k in name_props else values
+        for k, values in properties.items()
+    }
 
 
 def read_entities(stream: IO[bytes], stats: ReadStats) -> Iterator[ListEntity]:
@@ -126,7 +151,11 @@ def read_entities(stream: IO[bytes], stats: ReadStats) -> Iterator[ListEntity]:
         try:
             data = json.loads(raw)
             entity = parse_entity(data)
-        except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
+        except (
+            ValueError,
+            UnicodeDecodeError,
+            RecursionError,
+        ) as e:  # JSONDecodeError: a ValueError
             stats.bad.append(BadLine(number, str(e).splitlines()[0][:200]))
             continue
         if entity is None:

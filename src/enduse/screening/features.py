@@ -13,7 +13,9 @@ kinds, each catching what the others miss:
   (`jugoimport` and `yugoimport` share all but one);
 - `y:` the symbols rigour links the name to (`NAME:Q21018786` for "Pol" in
   Khmer or Latin script, `DOMAIN:PLA` for "People's Liberation Army");
-- `i:` identifiers, normalised (`ogrn:1027700019003`).
+- `i:` identifiers, normalised (`1027700019003`);
+- `c:` countries (`c:ru`): they only break ties between names found equally
+  well, so that among fifty "Ivan Petrov" the Russian one comes first.
 
 Legal forms ("Ltd", "ОАО", "GmbH") and titles give no keys: thousands of names
 share them. Retrieval only proposes candidates; every one is then scored by
@@ -26,9 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib.metadata import version
 
 from rigour.names import NamePartTag, NameTypeTag, SymbolCategory, analyze_names
 
+# Stored keys are only valid for the scheme (and the rigour analysis) that made them.
+KEYS_VERSION = f"enduse-keys/2 rigour/{version('rigour')}"
 MAX_NAME_CHARS = 500  # longer "names" are not names: cut before any work is spent on them
 MAX_PARTS = 12
 TYPE_TAGS = {
@@ -103,9 +108,12 @@ def identifier_key(value: str) -> str | None:
 
 
 def entity_keys(
-    names: Iterable[str], identifiers: Iterable[str] = (), schema: str = "LegalEntity"
+    names: Iterable[str],
+    identifiers: Iterable[str] = (),
+    schema: str = "LegalEntity",
+    countries: Iterable[str] = (),
 ) -> set[str]:
-    keys: set[str] = set()
+    keys = {f"c:{c.lower()}" for c in countries if c}
     for name in names:
         keys |= name_keys(name, schema)
     for value in identifiers:
@@ -115,7 +123,7 @@ def entity_keys(
     return keys
 
 
-KIND_WEIGHTS = {"t": 3.0, "p": 1.5, "s": 1.5, "g": 0.4, "y": 2.0, "i": 10.0}
+KIND_WEIGHTS = {"t": 3.0, "p": 1.5, "s": 1.5, "g": 0.4, "y": 2.0, "i": 10.0, "c": 0.5}
 
 
 def key_weight(key: str) -> float:

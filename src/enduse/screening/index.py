@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from enduse.files import write_durably
 from enduse.screening.features import key_weight
 from enduse.screening.store import ListStore
 
@@ -64,10 +66,18 @@ class Built:
     postings: int
 
 
+POINTER = "CURRENT"  # names the directory of the index in use; replaced atomically
+
+
 def build_index(
     store: ListStore, directory: Path, progress: Callable[[int], None] = lambda n: None
 ) -> Built:
-    """Build the index of everything in `store` into `directory` (replaced whole, atomically)."""
+    """Build the index of everything in `store` under `directory`, then switch to it at once:
+    readers see the old index or the new one, never a missing or a half-written one. The
+    caller holds the lists' lock (one load or build at a time)."""
+    store_version = (
+        store.version
+    )  # read before the keys: the index claims no newer lists than it holds
     vocabulary: dict[str, int] = {}
     key_ids, ordinals = array("i"), array("i")
     size = store.max_ordinal() + 1
@@ -91,33 +101,32 @@ def build_index(
         (key_weight(k) for k in vocabulary), dtype=np.float32, count=len(vocabulary)
     )
     by_hash = np.argsort(hashes)
-    staging = directory.with_name(directory.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    name = f"v{store_version}-{os.getpid()}-{time.monotonic_ns()}"
+    target = directory / name
+    target.mkdir(parents=True)
     arrays = {
         "hashes": hashes[by_hash], "starts": starts[by_hash], "counts": counts[by_hash],
         "weights": weights[by_hash], "postings": postings, "schemata": schemata,
     }  # fmt: skip
-    for name, values in arrays.items():
-        with open(staging / f"{name}.npy", "wb") as f:
+    for array_name, values in arrays.items():
+        with open(target / f"{array_name}.npy", "wb") as f:
             np.save(f, values)
             f.flush()
             os.fsync(f.fileno())
-    meta = {"format": INDEX_FORMAT, "store_version": store.version, "entities": entities,
+    meta = {"format": INDEX_FORMAT, "store_version": store_version, "entities": entities,
             "keys": len(vocabulary), "postings": len(postings)}  # fmt: skip
-    (staging / "meta.json").write_text(json.dumps(meta))
-    old = directory.with_name(directory.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if directory.exists():
-        directory.rename(old)
-    staging.rename(directory)
-    shutil.rmtree(old, ignore_errors=True)
+    write_durably(target / "meta.json", json.dumps(meta).encode())
+    write_durably(directory / POINTER, name.encode())  # the switch: one atomic rename
+    for old in directory.iterdir():  # readers that still map an old one keep their pages
+        if old.is_dir() and old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
     return Built(entities, len(vocabulary), len(postings))
 
 
 class CandidateIndex:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, root: Path) -> None:
         try:
+            directory = root / (root / POINTER).read_text().strip()
             self.meta = json.loads((directory / "meta.json").read_text())
             load = lambda name: np.load(directory / f"{name}.npy", mmap_mode="r")  # noqa: E731
             self.hashes, self.starts, self.counts = load("hashes"), load("starts"), load("counts")
@@ -128,22 +137,25 @@ class CandidateIndex:
             )
         except (OSError, ValueError):
             raise IndexMissing(
-                f"no screening index in {directory}: load a list first (`enduse lists load FILE`)"
+                f"no screening index in {root}: load a list first (`enduse lists load FILE`)"
             ) from None
         if self.meta.get("format") != INDEX_FORMAT:
             raise IndexMissing(
                 f"{directory} holds an index of another format: load the lists again"
             )
         self.size = len(self.schemata)
-        entities = max(int(self.meta["entities"]), 1)
-        self.idf = np.log1p(entities / np.maximum(np.asarray(self.counts, dtype=np.float32), 1.0))
+        self.entities = max(int(self.meta["entities"]), 1)
 
     @property
     def store_version(self) -> int:
         return int(self.meta["store_version"])
 
     def candidates(self, keys: Iterable[str], schema: str | None, limit: int) -> list[int]:
-        """The `limit` entities sharing the most (rarest, weightiest) keys with the query."""
+        """The `limit` entities sharing the most (rarest, weightiest) keys with the query.
+
+        Keys held by more than MAX_POSTINGS entities are skipped unless the query has nothing
+        rarer, so even a name made only of common parts finds its candidates.
+        """
         hashes = np.array(sorted({key_hash(k) for k in keys}), dtype=np.uint64)
         if not len(hashes) or not len(self.hashes):
             return []
@@ -151,23 +163,33 @@ class CandidateIndex:
         inside = at < len(self.hashes)
         at, hashes = at[inside], hashes[inside]
         at = at[self.hashes[at] == hashes]
-        parts, scores = [], []
-        for i in at:
-            count = int(self.counts[i])
-            if count > MAX_POSTINGS:
-                continue
-            start = int(self.starts[i])
-            parts.append(self.postings[start : start + count])
-            scores.append(np.full(count, self.weights[i] * self.idf[i], dtype=np.float32))
-        if not parts:
+        if not len(at):
             return []
-        ordinals = np.concatenate(parts)
-        total = np.bincount(ordinals, weights=np.concatenate(scores))
-        touched = np.flatnonzero(total)
+        counts = np.asarray(self.counts[at])
+        chosen = at[counts <= MAX_POSTINGS]
+        if not len(chosen):
+            chosen = at[np.argsort(counts)[:1]]
+        counts = np.asarray(self.counts[chosen])
+        starts = np.asarray(self.starts[chosen])
+        idf = np.log1p(self.entities / np.maximum(counts, 1)).astype(np.float32)
+        per_key = np.asarray(self.weights[chosen]) * idf
+        ordinals = np.concatenate(
+            [self.postings[s : s + c] for s, c in zip(starts, counts, strict=True)]
+        )
+        scores = np.repeat(per_key, counts)
+        if len(ordinals) * 8 < self.size:  # few postings: work on them, not on every entity
+            touched, inverse = np.unique(ordinals, return_inverse=True)
+            total = np.bincount(inverse, weights=scores)
+        else:
+            dense = np.bincount(ordinals, weights=scores)
+            touched = np.flatnonzero(dense)
+            total = dense[touched]
         if schema is not None and schema in COMPATIBLE:
             allowed = np.array([SCHEMA_CODES[s] for s in COMPATIBLE[schema]], dtype=np.uint8)
-            touched = touched[np.isin(self.schemata[touched], allowed)]
+            keep = np.isin(self.schemata[touched], allowed)
+            touched, total = touched[keep], total[keep]
         if len(touched) > limit:
-            best = np.argpartition(total[touched], -limit)[-limit:]
-            touched = touched[best]
-        return [int(o) for o in touched[np.argsort(-total[touched], kind="stable")]]
+            best = np.argpartition(total, -limit)[-limit:]
+            touched, total = touched[best], total[best]
+        order = np.lexsort((touched, -total))  # best first; ties by recording order
+        return [int(o) for o in touched[order]]

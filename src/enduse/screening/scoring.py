@@ -12,6 +12,7 @@ from typing import Any
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
 from nomenklatura.matching import LogicV2, ScoringConfig
 
 THRESHOLD = 0.7
@@ -56,14 +57,15 @@ def score(
     """The candidate's score and explanation, or None below `threshold` (no explanation is
     built for what will not be shown)."""
     result = LogicV2.compare(query, candidate, CONFIG)
-    if result.score < threshold:
-        return None
+    if result.score < threshold and not query.get_type_values(registry.identifier):
+        return None  # (a query with identifiers may still match one exactly: see below)
     features = {
         name: {"score": round(r.score, 4), "detail": r.detail}
         for name, r in result.explanations.items()
         if r.score > 0
     }
-    strong = result.score >= STRONG_SCORE or any(
-        features.get(f, {}).get("score", 0) >= 0.99 for f in IDENTIFIER_FEATURES
-    )
+    identified = any(features.get(f, {}).get("score", 0) >= 0.99 for f in IDENTIFIER_FEATURES)
+    if result.score < threshold and not identified:
+        return None
+    strong = result.score >= STRONG_SCORE or identified  # an exact identifier blocks (B1)
     return Scored(result.score, "strong" if strong else "review", features)

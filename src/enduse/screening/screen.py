@@ -12,7 +12,8 @@ from followthemoney import model
 from enduse.domain.codes import check_country
 from enduse.screening.entities import SCHEMATA
 from enduse.screening.features import MAX_NAME_CHARS, entity_keys, name_parts
-from enduse.screening.index import CandidateIndex
+from enduse.screening.index import CandidateIndex, IndexMissing
+from enduse.screening.lists import lists_lock
 from enduse.screening.scoring import THRESHOLD, query_entity, score
 from enduse.screening.store import ListStore
 
@@ -73,7 +74,9 @@ def clean_query(name: Any, country: Any = None, schema: Any = None) -> Query:
     if schema not in SCHEMATA:
         raise ScreeningInputError("schema", f"{schema!r} is not one of {', '.join(SCHEMATA)}")
     if not name_parts(text, schema):
-        raise ScreeningInputError("name", f"{text!r} has nothing to match (no letters or digits)")
+        raise ScreeningInputError(
+            "name", f"{text!r} has nothing to match (only legal forms, titles or punctuation)"
+        )
     return Query(text, country, schema)
 
 
@@ -81,8 +84,18 @@ class Screener:
     """The loaded lists and their index under one directory (`ENDUSE_HOME/screening`)."""
 
     def __init__(self, directory: Path) -> None:
-        self.store = ListStore(directory / "lists.sqlite")
         self.index = CandidateIndex(directory / "index")
+        self.store = ListStore(directory / "lists.sqlite")
+        if self.index.store_version != self.store.version:  # a load in progress? wait for it
+            with lists_lock(directory):
+                self.index = CandidateIndex(directory / "index")
+        if self.index.store_version != self.store.version:
+            found = self.store.version
+            self.store.close()
+            raise IndexMissing(
+                f"the screening index holds lists version {self.index.store_version}, the lists are "
+                f"at {found} (an interrupted load?): run `enduse lists reindex`"
+            )
 
     @property
     def version(self) -> int:
@@ -100,7 +113,7 @@ class Screener:
         probe = query_entity(query.name, query.schema, query.country, query.identifiers)
         hits = []
         for entity in found:
-            proxy = model.get_proxy(entity.data)
+            proxy = model.get_proxy({**entity.data, "id": entity.version_id})
             scored = score(probe, proxy, threshold)
             if scored is None:
                 continue

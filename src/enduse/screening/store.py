@@ -22,14 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from enduse.screening.entities import ListEntity
-from enduse.screening.features import entity_keys
+from enduse.screening.entities import ListEntity, parse_entity
+from enduse.screening.features import KEYS_VERSION, entity_keys
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+MAX_SHRINK = 0.5  # a reload that would remove more than this share of a list needs allow_shrink
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entities (
-    ordinal INTEGER PRIMARY KEY,
+    ordinal INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale index cannot point elsewhere
     dataset TEXT NOT NULL,
     id TEXT NOT NULL,
     schema TEXT NOT NULL,
@@ -59,6 +60,10 @@ class StoreError(RuntimeError):
     pass
 
 
+class Shrinking(StoreError):
+    """A load that would empty a list, or remove most of it: a failed download, more likely."""
+
+
 @dataclass(frozen=True)
 class LoadReport:
     dataset: str
@@ -80,13 +85,20 @@ class StoredEntity:
     countries: list[str]
     datasets: list[str]
     data: dict[str, Any]
+    digest: bytes = b""
+
+    @property
+    def version_id(self) -> str:
+        """Unique per stored version of an entity: what scoring caches may key on (the list's
+        own id is not unique across lists, nor across reloads)."""
+        return f"{self.dataset}/{self.ordinal}/{self.digest.hex()}"
 
 
 class ListStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=600)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
@@ -101,6 +113,38 @@ class ListStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def keys_current(self) -> bool:
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'keys'").fetchone()
+        return (found is not None and found[0] == KEYS_VERSION) or self.count() == 0
+
+    def rekey(self, progress: Callable[[int], None] = lambda n: None) -> int:
+        """Recompute every entity's retrieval keys (after an upgrade changed how names are keyed)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self.db.execute("SELECT ordinal, data FROM entities").fetchall()
+            for start in range(0, len(rows), 1000):
+                batch = rows[start : start + 1000]
+                for ordinal, data in batch:
+                    entity = parse_entity({**json.loads(data), "datasets": []})
+                    keys = (
+                        entity_keys(
+                            entity.names, entity.identifiers, entity.schema, entity.countries
+                        )
+                        if entity
+                        else set()
+                    )
+                    self.db.execute(
+                        "UPDATE entities SET keys = ? WHERE ordinal = ?",
+                        (" ".join(sorted(keys)), ordinal),
+                    )
+                progress(len(batch))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (KEYS_VERSION,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(rows)
 
     @property
     def version(self) -> int:
@@ -122,23 +166,24 @@ class ListStore:
         source: str,
         *,
         accept: Callable[[], None] = lambda: None,
+        allow_shrink: bool = False,
     ) -> LoadReport:
         """Replace list `dataset` with `entities`, in one transaction.
 
         `accept` runs after the last entity and before the commit: raising there
         (bad lines found while reading) leaves the store as it was.
         """
-        known = {
-            entity_id: (ordinal, digest)
-            for ordinal, entity_id, digest in self.db.execute(
-                "SELECT ordinal, id, digest FROM entities WHERE dataset = ?", (dataset,)
-            )
-        }
         seen: set[str] = set()
         added = changed = 0
         digest_of_file = hashlib.sha256()
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            known = {
+                entity_id: (ordinal, digest)
+                for ordinal, entity_id, digest in self.db.execute(
+                    "SELECT ordinal, id, digest FROM entities WHERE dataset = ?", (dataset,)
+                )
+            }
             for e in entities:
                 if e.id in seen:
                     continue  # an export lists an entity once; a repeat changes nothing
@@ -150,7 +195,7 @@ class ListStore:
                 row = (
                     e.schema, e.caption, json.dumps(e.countries), json.dumps(e.datasets),
                     json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
-                    " ".join(sorted(entity_keys(e.names, e.identifiers, e.schema))), e.digest,
+                    " ".join(sorted(entity_keys(e.names, e.identifiers, e.schema, e.countries))), e.digest,
                 )  # fmt: skip
                 if previous is None:
                     self.db.execute(
@@ -168,6 +213,15 @@ class ListStore:
                     changed += 1
             accept()
             gone = [known[i][0] for i in known.keys() - seen]
+            if not seen:
+                raise Shrinking(
+                    f"the file holds no entity to screen against: list {dataset} left as it was"
+                )
+            if known and len(gone) > MAX_SHRINK * len(known) and not allow_shrink:
+                raise Shrinking(
+                    f"this load would remove {len(gone)} of the {len(known)} entities of list {dataset}: "
+                    "a truncated or wrong file? (--allow-shrink loads it anyway)"
+                )
             for start in range(0, len(gone), 500):
                 chunk = gone[start : start + 500]
                 self.db.execute(
@@ -179,6 +233,7 @@ class ListStore:
                 (dataset, source, digest_of_file.hexdigest(), datetime.now(UTC).isoformat(),
                  added, changed, len(gone), len(seen)),
             )  # fmt: skip
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (KEYS_VERSION,))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -201,13 +256,13 @@ class ListStore:
         if not ordinals:
             return []
         rows = self.db.execute(
-            "SELECT ordinal, dataset, id, schema, caption, countries, datasets, data FROM entities"
+            "SELECT ordinal, dataset, id, schema, caption, countries, datasets, data, digest FROM entities"
             f" WHERE ordinal IN ({','.join('?' * len(ordinals))})",
             ordinals,
         )
         found = {
             r[0]: StoredEntity(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]),
-                               json.loads(r[7]))
+                               json.loads(r[7]), r[8])
             for r in rows
         }  # fmt: skip
         return [found[o] for o in ordinals if o in found]

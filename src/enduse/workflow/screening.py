@@ -16,10 +16,11 @@ from typing import Any
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from enduse.registry import models as m
+from enduse.screening.features import MAX_NAME_CHARS
 from enduse.screening.scoring import THRESHOLD, query_entity, score
 from enduse.screening.screen import Hit, Query, Screener, clean_query
 
@@ -30,6 +31,8 @@ SCHEMA_OF_KIND = {
     "freight_forwarder": "Company", "carrier": "Company", "bank": "Company",
 }  # fmt: skip
 STRENGTH_ORDER = {"strong": 2, "review": 1}
+# A party none of whose names can be screened is not clear: a person must look at it.
+UNSCREENED = "unscreened"
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,10 @@ def _party_queries(party: dict[str, Any]) -> list[Query]:
     identifiers = (party["registration_id"],) if party.get("registration_id") else ()
     queries = []
     for name in dict.fromkeys([party["name"], *party.get("aliases", [])]):
-        try:
-            q = clean_query(name, party.get("country"), schema)
+        try:  # an overlong name is screened on its beginning, never skipped
+            q = clean_query(name[:MAX_NAME_CHARS], party.get("country"), schema)
         except ValueError:
-            continue  # an alias with nothing to match
+            continue  # a name with nothing to match (only a legal form): see UNSCREENED
         queries.append(Query(q.name, q.country, q.schema, identifiers))
     return queries
 
@@ -96,6 +99,10 @@ def screen_party(
 
 def screen_pending(session: Session, screener: Screener | None, *, limit: int | None = None) -> int:
     """Screen every party not yet screened against the current lists and denials."""
+    if (
+        session.get_bind().dialect.name == "postgresql"
+    ):  # two screeners would screen one party twice
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('enduse.screening'))"))
     now = versions(session, screener)
     done = select(m.ScreeningRow.party).where(
         tuple_(m.ScreeningRow.list_version, m.ScreeningRow.denials_version)
@@ -111,6 +118,8 @@ def screen_pending(session: Session, screener: Screener | None, *, limit: int | 
     for party in parties:
         hits = screen_party(party.document, screener, denials)
         strongest = max((h.strength for h in hits), key=STRENGTH_ORDER.__getitem__, default=None)
+        if not _party_queries(party.document):
+            strongest = UNSCREENED
         session.add(
             m.ScreeningRow(
                 party=party.id, list_version=now.lists, denials_version=now.denials,
