@@ -14,6 +14,7 @@ from enduse.cli import (
     reexport,
     registry,
     report,
+    risk,
     screening,
     shipping,
     verify,
@@ -43,6 +44,7 @@ app.add_typer(reexport.app, name="reexport")
 app.add_typer(report.app, name="report")
 app.add_typer(screening.lists_app, name="lists")
 app.command("screen")(screening.screen_command)
+app.command("risk")(risk.command)
 
 
 def main() -> None:

@@ -1,0 +1,41 @@
+"""Evaluate the rules over the registry's facts; score each subject; the BUNDLE.md report shape."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from enduse.risk import rules as _rules  # noqa: F401  (registers the rules)
+from enduse.risk.facts import Facts
+from enduse.risk.findings import RULES, SEVERITY_POINTS, Finding
+
+
+def evaluate(facts: Facts, config: dict[str, dict[str, Any]], today: date) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule_id, r in sorted(RULES.items()):
+        params = config.get(rule_id, {})
+        if params.get("enabled", True) is False:
+            continue
+        severity = params.get("severity")
+        for f in r.check(facts, params, today):
+            if severity and f.severity == r.severity:  # a configured severity replaces the default
+                f = Finding(
+                    f.rule, severity, f.subject_type, f.subject_id, f.message, f.evidence, f.blocks
+                )
+            findings.append(f)
+    return findings
+
+
+def report(findings: list[Finding]) -> dict[str, Any]:
+    scores: dict[tuple[str, str], int] = defaultdict(int)
+    blocked: set[tuple[str, str]] = set()
+    for f in findings:
+        scores[(f.subject_type, f.subject_id)] += SEVERITY_POINTS[f.severity]
+        if f.blocks:
+            blocked.add((f.subject_type, f.subject_id))
+    subjects = [
+        {"type": t, "id": i, "score": s, **({"blocked": True} if (t, i) in blocked else {})}
+        for (t, i), s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {"findings": [f.as_dict() for f in findings], "subjects": subjects}

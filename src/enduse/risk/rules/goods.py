@@ -1,0 +1,73 @@
+"""C: do the goods fit the end user?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from enduse.domain.calibre import CalibreError, normalise_calibre
+from enduse.domain.control_list import ControlEntryError, is_ammunition, parse_control_entry
+from enduse.risk.facts import Facts
+from enduse.risk.findings import Finding, rule
+
+
+def _calibre(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return normalise_calibre(text)
+    except (CalibreError, ValueError):
+        return None
+
+
+def _ammunition(entry: str | None) -> bool:
+    try:
+        return entry is not None and is_ammunition(parse_control_entry(entry))
+    except ControlEntryError:
+        return False
+
+
+@rule("C1", subject="licence", severity="high")
+def ammunition_nobody_fires(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """Ammunition for a calibre no weapon of the end user fires has no use there but onward.
+
+    The classic paper trail of diversion: Soviet-standard shells certified for an
+    army that fields NATO-standard guns. The end user's known inventory (its own, or
+    its state's forces' for a government end user) is compared by normalised
+    calibre; an end user with no known inventory is reported too (low), so the
+    officer knows this check could not be made.
+    """
+    for number, licence in facts.licences.items():
+        euc = facts.euc_of(licence)
+        if euc is None:
+            continue
+        lines = {i["line"]: i for i in euc.get("items", [])}
+        wanted = []
+        for item in licence.get("items", []):
+            line = lines.get(item.get("euc_line"))
+            if line and _ammunition(line.get("control_entry")) and _calibre(line.get("calibre")):
+                wanted.append(line)
+        if not wanted:
+            continue
+        inventory = facts.inventory_of(euc["end_user"])
+        if inventory is None:
+            yield Finding("C1", "low", "licence", number,
+                          f"no known inventory of end user {euc['end_user']}: ammunition calibres not checked",
+                          {"end_user": euc["end_user"], "inventory": None,
+                           "calibres": [line["calibre"] for line in wanted]})  # fmt: skip
+            continue
+        fielded = {c for c in map(_calibre, inventory.get("calibres", [])) if c}
+        unfit = [line for line in wanted if _calibre(line["calibre"]) not in fielded]
+        if unfit:
+            calibres = ", ".join(_calibre(line["calibre"]) or "" for line in unfit)
+            yield Finding(
+                "C1", "high", "licence", number,
+                f"ammunition for {calibres}: end user {euc['end_user']} fields no weapon for it",
+                {"euc": f"{euc['issuing_authority']}:{euc['euc_number']}", "end_user": euc["end_user"],
+                 "lines": [{"euc_line": line["line"], "description": line.get("description"),
+                            "calibre": _calibre(line["calibre"]), "quantity": line.get("quantity")}
+                           for line in unfit],
+                 "inventory": {"calibres": sorted(fielded), "as_of": inventory.get("as_of"),
+                               "source": inventory.get("source")}},
+            )  # fmt: skip
