@@ -101,3 +101,20 @@ def load_facts(session: Session) -> Facts:
         f.screenings[row.party] = {"hits": row.hits, "strongest": row.strongest,
                                    "list_version": row.list_version, "denials_version": row.denials_version}  # fmt: skip
     return f.index()
+
+
+def facts_from_bundle(bundle: dict[str, Any]) -> Facts:
+    """The facts of a bundle (already validated), without a registry: scenarios and tests."""
+    return Facts(
+        authorities={a["id"]: a for a in bundle.get("authorities", [])},
+        parties={p["id"]: p for p in bundle.get("parties", [])},
+        inventories=list(bundle.get("inventories", [])),
+        eucs={euc_key(e): e for e in bundle.get("eucs", [])},
+        licences={x["licence_number"]: x for x in bundle.get("licences", [])},
+        shipments={s["shipment_id"]: s for s in bundle.get("shipments", [])},
+        dvcs={d["dvc_number"]: d for d in bundle.get("delivery_verifications", [])},
+        reexports={r["request_id"]: r for r in bundle.get("reexport_requests", [])},
+        observations={o["id"]: o for o in bundle.get("observations", [])},
+        denials=list(bundle.get("denials", [])),
+        embargoes=list(bundle.get("embargoes", [])),
+    ).index()

@@ -71,3 +71,24 @@ def ammunition_nobody_fires(facts: Facts, params: dict[str, Any], today: date) -
                  "inventory": {"calibres": sorted(fielded), "as_of": inventory.get("as_of"),
                                "source": inventory.get("source")}},
             )  # fmt: skip
+
+
+@rule("C3", subject="licence", severity="medium")
+def goods_beyond_role(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """Goods that do not fit the end user's role (artillery for a police unit): they are for
+    someone else."""
+    roles = params.get("roles", {})
+    for number, licence in facts.licences.items():
+        euc = facts.euc_of(licence)
+        if euc is None:
+            continue
+        name = (facts.parties.get(euc["end_user"], {}).get("name") or "").lower()
+        for word, allowed in roles.items():
+            if word in name:
+                items = [i for i in euc.get("items", [])
+                         if (i.get("control_entry") or "").split(".")[0] not in allowed]  # fmt: skip
+                if items:
+                    yield Finding("C3", "medium", "licence", number,
+                                  f"{', '.join(i['control_entry'] for i in items)} for a {word} end user",
+                                  {"end_user": euc["end_user"], "role": word, "allowed": allowed})  # fmt: skip
+                break

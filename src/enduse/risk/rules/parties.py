@@ -90,3 +90,71 @@ def broker_for_several_states(
                               {"states": states, "eucs": [u[2] for u in inside],
                                "dates": [u[0].isoformat() for u in inside]})  # fmt: skip
                 break
+
+
+@rule("B1", subject="party", severity="medium")
+def sanctioned_party(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """A party on a sanctions list: a strong match (score 0.9 or more, or its identifier) blocks;
+    a weaker one is for a person to review. The hits are the party's latest screening."""
+    for party_id, screening in facts.screenings.items():
+        listed = [h for h in screening.get("hits", []) if h.get("list") != "denials"]
+        if not listed:
+            continue
+        best = listed[0]
+        strong = any(h.get("strength") == "strong" for h in listed)
+        yield Finding("B1", "high" if strong else "medium", "party", party_id,
+                      f"matches {best['caption']} ({best['score']:.2f}, {', '.join(best.get('datasets', []))})",
+                      {"hits": listed[:5], "list_version": screening.get("list_version")}, blocks=strong)  # fmt: skip
+
+
+@rule("F5", subject="party", severity="high")
+def denied_elsewhere(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """Another state refused this end user or consignee: the same request, made to us, is how a
+    denied buyer shops around (the "no undercut" rule of the export control regimes)."""
+    named = set()
+    for euc in facts.eucs.values():
+        named |= {euc["end_user"], *euc.get("consignees", [])}
+    for party_id, screening in facts.screenings.items():
+        if party_id not in named:
+            continue
+        denied = [h for h in screening.get("hits", []) if h.get("list") == "denials"]
+        if denied:
+            yield Finding("F5", "high", "party", party_id,
+                          f"denied by {', '.join(d for h in denied for d in h.get('datasets', []))}: {denied[0]['caption']}",
+                          {"denials": denied})  # fmt: skip
+
+
+@rule("B2", subject="party", severity="medium")
+def consignee_elsewhere(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """A consignee in another country than the final destination receives goods that are, on
+    paper, going somewhere else."""
+    for key, euc in facts.eucs.items():
+        for party_id in euc.get("consignees", []):
+            party = facts.parties.get(party_id)
+            if party and party["country"] != euc["country_of_final_destination"]:
+                yield Finding("B2", "medium", "party", party_id,
+                              f"consignee in {party['country']}, destination {euc['country_of_final_destination']}",
+                              {"euc": key, "consignee_country": party["country"],
+                               "destination": euc["country_of_final_destination"]})  # fmt: skip
+
+
+@rule("B7", subject="party", severity="medium")
+def private_end_user_of_salw(
+    facts: Facts, params: dict[str, Any], today: date
+) -> Iterator[Finding]:
+    """Small arms, light weapons or ammunition for a private or commercial end user: the goods
+    most easily diverted, to the end user least bound by a state's assurances."""
+    categories = set(params.get("categories", ["ML1", "ML2", "ML3", "ML4"]))
+    for key, euc in facts.eucs.items():
+        party = facts.parties.get(euc["end_user"])
+        if not party or party.get("kind") in ("government",):
+            continue
+        goods = [
+            i
+            for i in euc.get("items", [])
+            if (i.get("control_entry") or "").split(".")[0] in categories
+        ]
+        if goods:
+            yield Finding("B7", "medium", "party", party["id"],
+                          f"{party['kind']} end user of {', '.join(sorted({i['control_entry'] for i in goods}))}",
+                          {"euc": key, "kind": party["kind"]})  # fmt: skip
