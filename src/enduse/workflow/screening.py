@@ -10,6 +10,8 @@ it changes no record and adds no log entry.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -51,7 +53,9 @@ def denial_entities(session: Session) -> list[tuple[EntityProxy, dict[str, Any]]
     for row in session.scalars(select(m.DenialRow).order_by(m.DenialRow.ordinal)):
         d = row.document
         proxy = model.make_entity("LegalEntity")
-        proxy.id = f"denial:{d['id']}"
+        # logic-v2 caches a candidate's names by its id: the id must change when the content does
+        digest = hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+        proxy.id = f"denial:{d['id']}:{digest}"
         proxy.add("name", d["party_name"])
         if d.get("party_country"):
             proxy.add("country", d["party_country"].lower())
