@@ -45,6 +45,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(screening.lists_app, name="lists")
 app.command("screen")(screening.screen_command)
 app.command("risk")(risk.command)
+app.command("trace")(risk.trace_command)
 
 
 def main() -> None:

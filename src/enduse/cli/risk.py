@@ -1,4 +1,4 @@
-"""`enduse risk`: the diversion red flags of the registry, or of one case, with their evidence."""
+"""`enduse risk` and `enduse trace`: red flags with their evidence, and where the goods went."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from enduse.cli.common import emit, fail, parse_day, print_rows, user_errors
+from enduse.cli.common import emit, fail, out, parse_day, print_rows, user_errors
 from enduse.config import database_url, home
 from enduse.registry.local import open_registry
 from enduse.risk.config import load_config
 from enduse.risk.engine import evaluate, report
 from enduse.risk.facts import load_facts
 from enduse.risk.scope import case_subjects
+from enduse.risk.trace import trace_licence, trace_mark
 
 
 def command(
@@ -54,3 +55,61 @@ def command(
     )  # fmt: skip
     print_rows(["subject", "score"],
                [[escape(f"{s['type']} {s['id']}"), str(s["score"])] for s in result["subjects"]])  # fmt: skip
+
+
+def trace_command(
+    licence: Annotated[str | None, typer.Option(help="where did this licence's goods go")] = None,
+    lot: Annotated[str | None, typer.Option(help="where did this lot come from, and go")] = None,
+    serial: Annotated[str | None, typer.Option(help="the same for a serial number")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="paths as JSON")] = False,
+) -> None:
+    """Follow goods through shipments, deliveries, re-exports and observations, hop by hop."""
+    if sum(x is not None for x in (licence, lot, serial)) != 1:
+        raise fail("give one of --licence, --lot or --serial", 2)
+    with user_errors():
+        sessions = open_registry(home(), database_url(), read_only=True)
+        with sessions() as session:
+            facts = load_facts(session)
+        if licence is not None:
+            if licence not in facts.licences:
+                raise fail(f"no licence {licence!r}")
+            result = trace_licence(facts, licence)
+        else:
+            result = trace_mark(facts, lot or serial or "")
+    if as_json:
+        emit(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    if licence is not None:
+        for path in result["paths"]:
+            hops = (
+                " → ".join(
+                    [
+                        path["hops"][0]["from"],
+                        *(h["to"] for h in path["hops"] if h["to"] != h["from"]),
+                    ]
+                )
+                if path["hops"]
+                else "-"
+            )
+            extra = (
+                f"  (declared {path['declared_destination']}, ended in {path['effective_destination']})"
+                if "effective_destination" in path
+                else ""
+            )
+            out.print(f"{path['shipment']}: {hops}{extra}", markup=False)
+            for h in path["hops"]:
+                out.print(
+                    f"  {h['date'] or '?'}  {h['from']}→{h['to']}  {h['how']}  {h['record']}  {', '.join(h['marks'])}",
+                    markup=False,
+                )
+        if not result["paths"]:
+            out.print(f"licence {licence}: nothing shipped", markup=False)
+        return
+    for o in result["origins"]:
+        out.print(f"from {o['shipment']} ({o['date']}, {' → '.join(o['route'])}) under licence {o['licence']}, "
+                  f"EUC {o['euc']}, declared for {o['declared_destination']}", markup=False)  # fmt: skip
+    for o in result["observed"]:
+        out.print(f"seen {o['date']}: {o['from_state']} → {o['to_state']} ({o['kind']}, {o['status']}): {o['source']}",
+                  markup=False)  # fmt: skip
+    if not result["origins"] and not result["observed"]:
+        out.print(f"{result['mark']}: not in the registry or any observation", markup=False)

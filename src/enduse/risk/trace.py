@@ -1,0 +1,140 @@
+"""Where did a licence's goods go, and where did a lot come from: paths with the evidence of each hop.
+
+The registry and the observations become one directed graph (networkx): a
+licence leads to its shipments, a shipment carries lots and serials and moves
+along its route, a DVC certifies an arrival, an approved re-export moves goods
+on, and an observation that saw a lot or serial moves it from one state to
+another. Following a licence's marks through that graph gives each path of
+its goods hop by hop; the last state a path reaches is where the goods
+effectively ended up, and is named when it differs from the declared one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import networkx as nx
+
+from enduse.risk.facts import Facts
+
+
+@dataclass(frozen=True)
+class Hop:
+    from_state: str
+    to_state: str
+    how: str  # "shipment", "delivery", "reexport", or an observation kind
+    record: str  # "shipment:SH-1", "observation:obs-trace-1", ...
+    date: str | None
+    marks: tuple[str, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from": self.from_state, "to": self.to_state, "how": self.how, "record": self.record,
+                "date": self.date, "marks": list(self.marks), "evidence": self.evidence}  # fmt: skip
+
+
+def _marks(items: list[dict[str, Any]]) -> set[str]:
+    return {m for i in items for m in (*i.get("lots", []), *i.get("serials", []))}
+
+
+def movement_graph(facts: Facts) -> nx.MultiDiGraph:
+    """States as nodes; every recorded or observed movement of goods as an edge with its hop."""
+    graph = nx.MultiDiGraph()
+    for sid, s in facts.shipments.items():
+        route, marks = s.get("route", []), tuple(sorted(_marks(s.get("items", []))))
+        for a, b in pairwise(route):
+            graph.add_edge(a, b, hop=Hop(a, b, "shipment", f"shipment:{sid}", s["date"], marks,
+                                         {"licence": s["licence_number"], "route": route}))  # fmt: skip
+    for rid, r in facts.reexports.items():
+        decision = r.get("decision") or {}
+        if decision.get("outcome") in ("approved", "approved_with_conditions"):
+            licence = facts.licences.get(r["original_licence"])
+            euc = facts.euc_of(licence) if licence else None
+            if euc:
+                a, b = euc["country_of_final_destination"], r["proposed_destination"]
+                graph.add_edge(a, b, hop=Hop(a, b, "reexport", f"reexport_request:{rid}", decision.get("date"),
+                                             tuple(sorted(_marks(r.get("items", [])))),
+                                             {"outcome": decision["outcome"], "licence": r["original_licence"]}))  # fmt: skip
+    for oid, o in facts.observations.items():
+        marks = tuple(sorted(_marks(o.get("items", []))))
+        stops = [x for x in (o.get("from_state"), *o.get("via_states", []), o.get("to_state")) if x]
+        for a, b in pairwise(stops):
+            graph.add_edge(a, b, hop=Hop(a, b, o["kind"], f"observation:{oid}", o["date"], marks,
+                                         {"status": o.get("status"), "source": o.get("source")}))  # fmt: skip
+    return graph
+
+
+def _follow(
+    graph: nx.MultiDiGraph, start: str, marks: set[str], after: str, seen: set[str]
+) -> list[list[Hop]]:
+    """Paths onward from `start` along hops that carry one of `marks`, in time order."""
+    paths: list[list[Hop]] = []
+    for _, _, data in graph.out_edges(start, data=True):
+        hop: Hop = data["hop"]
+        if hop.record in seen or not (marks & set(hop.marks)) or (hop.date or "") < after:
+            continue
+        onward = _follow(
+            graph, hop.to_state, marks & set(hop.marks), hop.date or after, seen | {hop.record}
+        )
+        paths += [[hop, *rest] for rest in onward] or [[hop]]
+    return paths
+
+
+def trace_licence(facts: Facts, number: str) -> dict[str, Any]:
+    """Each shipment of the licence, hop by hop, then wherever its lots and serials were seen."""
+    licence = facts.licences[number]
+    euc = facts.euc_of(licence)
+    declared = euc["country_of_final_destination"] if euc else None
+    graph = movement_graph(facts)
+    paths = []
+    for sid in sorted(
+        facts.shipments_of_licence.get(number, []), key=lambda s: facts.shipments[s]["date"]
+    ):
+        s = facts.shipments[sid]
+        marks = _marks(s.get("items", []))
+        route = s.get("route", [])
+        hops = [Hop(a, b, "shipment", f"shipment:{sid}", s["date"], tuple(sorted(marks)), {"route": route})
+                for a, b in pairwise(route)]  # fmt: skip
+        for dvc_number in facts.dvcs_of_shipment.get(sid, []):
+            dvc = facts.dvcs[dvc_number]
+            hops.append(Hop(route[-1], route[-1], "delivery", f"delivery_verification:{dvc_number}",
+                            dvc["arrival_date"], tuple(sorted(_marks(dvc.get("items", [])))),
+                            {"delivered_to": dvc.get("delivered_to"), "scope": dvc.get("delivery_scope")}))  # fmt: skip
+        end = route[-1] if route else declared
+        onward = _follow(graph, end, marks, s["date"], {f"shipment:{sid}"}) if end and marks else []
+        for rest in onward or [[]]:
+            path = hops + rest
+            final = path[-1].to_state if path else None
+            paths.append({
+                "shipment": sid, "hops": [h.as_dict() for h in path], "final_state": final,
+                "declared_destination": declared,
+                **({"effective_destination": final} if final and final != declared else {}),
+            })  # fmt: skip
+    return {"licence": number, "declared_destination": declared, "paths": paths}
+
+
+def trace_mark(facts: Facts, mark: str) -> dict[str, Any]:
+    """Where a lot or serial came from (the shipments, licences and EUCs that carried it) and
+    everywhere it was seen."""
+    origins = []
+    for sid, s in facts.shipments.items():
+        if mark in _marks(s.get("items", [])):
+            licence = facts.licences.get(s["licence_number"], {})
+            euc = facts.euc_of(licence) if licence else None
+            origins.append({
+                "shipment": sid, "date": s["date"], "route": s.get("route", []),
+                "licence": s["licence_number"], "exporting_state": licence.get("exporting_state"),
+                "exporter": (euc or {}).get("exporter"),
+                "euc": f"{euc['issuing_authority']}:{euc['euc_number']}" if euc else None,
+                "declared_end_user": (euc or {}).get("end_user"),
+                "declared_destination": (euc or {}).get("country_of_final_destination"),
+            })  # fmt: skip
+    seen = [
+        {"observation": oid, "kind": o["kind"], "date": o["date"], "from_state": o.get("from_state"),
+         "to_state": o.get("to_state"), "status": o.get("status"), "source": o.get("source")}
+        for oid, o in sorted(facts.observations.items(), key=lambda kv: kv[1]["date"])
+        if mark in _marks(o.get("items", []))
+    ]  # fmt: skip
+    return {"mark": mark, "origins": origins, "observed": seen}
