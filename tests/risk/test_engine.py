@@ -91,3 +91,17 @@ def test_every_rule_has_a_rationale_and_a_subject_from_domain_md():
         assert r.rationale, rule_id
         expected = subjects.get(rule_id) or subjects.get(rule_id[0])
         assert expected is None or r.subject == expected, rule_id
+
+
+def test_a_licence_evaluated_on_its_own_neighbourhood_finds_what_the_whole_registry_does(
+    seed_facts,
+):
+    whole = evaluate(seed_facts, load_config(), DAY)
+    for number in seed_facts.licences:
+        scope = case_subjects(seed_facts, licence=number)
+        near = seed_facts.around(number)
+        local = evaluate(near, load_config(), DAY)
+        assert found(f for f in local if (f.subject_type, f.subject_id) in scope) == found(
+            f for f in whole if (f.subject_type, f.subject_id) in scope
+        )
+        assert len(near.licences) <= len(seed_facts.licences)

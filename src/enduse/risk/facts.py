@@ -42,6 +42,7 @@ class Facts:
     dvcs_of_licence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     dvcs_of_shipment: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     reexports_of_licence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    eucs_of_party: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def index(self) -> Facts:
         for number, lic in self.licences.items():
@@ -56,7 +57,46 @@ class Facts:
                 self.dvcs_of_shipment[d["shipment_id"]].append(number)
         for rid, r in self.reexports.items():
             self.reexports_of_licence[r["original_licence"]].append(rid)
+        for key, euc in self.eucs.items():
+            named = {
+                euc["end_user"],
+                *euc.get("consignees", []),
+                *(i["party"] for i in euc.get("intermediaries", [])),
+            }
+            for party in named:
+                self.eucs_of_party[party].append(key)
         return self
+
+    def around(self, licence: str) -> Facts:
+        """The facts a licence's case needs, and no more: its EUC and the EUC's other licences,
+        their shipments, DVCs and re-exports, and the other EUCs of its end user and
+        intermediaries (split orders, brokers for several states). Re-evaluating one licence
+        after a change reads this, not the whole registry."""
+        doc = self.licences[licence]
+        home = f"{doc['euc']['issuing_authority']}:{doc['euc']['euc_number']}"
+        eucs = {home}
+        if home in self.eucs:
+            euc = self.eucs[home]
+            for party in {euc["end_user"], *(i["party"] for i in euc.get("intermediaries", []))}:
+                eucs.update(self.eucs_of_party.get(party, []))
+        licences = {n for key in eucs for n in self.licences_of_euc.get(key, [])} | {licence}
+        shipments = {s for n in licences for s in self.shipments_of_licence.get(n, [])}
+        return Facts(
+            authorities=self.authorities,
+            parties=self.parties,
+            inventories=self.inventories,
+            eucs={k: self.eucs[k] for k in eucs if k in self.eucs},
+            licences={n: self.licences[n] for n in licences},
+            shipments={s: self.shipments[s] for s in shipments},
+            dvcs={d: self.dvcs[d] for n in licences for d in self.dvcs_of_licence.get(n, [])},
+            reexports={
+                r: self.reexports[r] for n in licences for r in self.reexports_of_licence.get(n, [])
+            },
+            observations=self.observations,
+            denials=self.denials,
+            embargoes=self.embargoes,
+            screenings=self.screenings,
+        ).index()
 
     def euc_of(self, licence: Doc) -> Doc | None:
         return self.eucs.get(
