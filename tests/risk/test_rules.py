@@ -114,3 +114,38 @@ def test_f1_blocks():
     facts = facts_from_bundle(bundle)
     f1 = [f for f in evaluate(facts, load_config(), DAY) if f.rule == "F1"]
     assert [(f.subject_id, f.blocks) for f in f1] == [("RS-2025-0107", True)]
+
+
+def test_c2_a_system_the_end_user_does_not_operate():
+    bundle = copy.deepcopy(SEED)
+    bundle["inventories"][1]["systems"] = ["D-30 howitzer", "T-72 tank"]
+    assert ("C2", "licence", "RS-2025-0131") in findings(bundle)
+    bundle["inventories"][1]["systems"].append("BM-21 Grad")
+    assert ("C2", "licence", "RS-2025-0131") not in findings(bundle)
+
+
+def test_a5_signed_form_that_disagrees_or_does_not_verify(tmp_path):
+    from builders import make_pki, with_claims
+    from enduse.docs.signing import sign_euc
+
+    pki = make_pki(tmp_path)
+    parsed = load_bundle_text(json.dumps(SEED)).bundle
+    payload = sign_euc(parsed, "CZ-MOD-2025-0042", pki, "CZ-MOD")
+    bundle = copy.deepcopy(SEED)
+    bundle["eucs"][0]["signed"] = payload
+
+    def trusted(facts: Facts) -> None:
+        facts.trust = pki.store()
+
+    assert ("A5", "euc", CZ_EUC) not in findings(bundle, facts_hook=trusted)
+    bundle["eucs"][0]["items"][0]["quantity"] = 300000  # the record says more than was signed
+    assert ("A5", "euc", CZ_EUC) in findings(bundle)
+
+    def more(claims):  # type: ignore[no-untyped-def]
+        claims[-70000]["items"][0]["quantity"] = 300000
+
+    bundle["eucs"][0]["signed"] = with_claims(payload, more)  # content agrees, signature does not
+    facts = facts_from_bundle(bundle)
+    trusted(facts)
+    a5 = [f for f in evaluate(facts, load_config(), DAY) if f.rule == "A5"]
+    assert a5 and "bad_signature" in a5[0].message

@@ -36,6 +36,7 @@ class Facts:
     denials: list[Doc] = field(default_factory=list)
     embargoes: list[Doc] = field(default_factory=list)
     screenings: dict[str, dict[str, Any]] = field(default_factory=dict)  # party -> latest screening
+    trust: Any = None  # a TrustStore to verify signed forms with, when one is at hand (A5)
     # indexes
     licences_of_euc: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     shipments_of_licence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -96,6 +97,7 @@ class Facts:
             denials=self.denials,
             embargoes=self.embargoes,
             screenings=self.screenings,
+            trust=self.trust,
         ).index()
 
     def euc_of(self, licence: Doc) -> Doc | None:

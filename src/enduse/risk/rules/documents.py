@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from enduse.docs.compact import extract_parties
+from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
+from enduse.docs.forgery import open_payload
+from enduse.docs.verify import verify
 from enduse.risk.facts import Facts
 from enduse.risk.findings import Finding, rule
 
@@ -133,3 +137,44 @@ def weak_reexport_clause(facts: Facts, params: dict[str, Any], today: date) -> I
             bad = sorted(risky & set(clause["countries"]))
             yield Finding("A8", "medium", "euc", key, f"re-export allowed to high-risk {', '.join(bad)}",
                           {"reexport_clause": clause, "high_risk": bad})  # fmt: skip
+
+
+COMPARED = ("euc_number", "issuing_state", "issuing_authority", "date_of_issue", "valid_until", "exporter",
+            "end_user", "consignees", "country_of_final_destination", "items", "end_use", "reexport_clause")  # fmt: skip
+
+
+def _signed_content(payload: str) -> dict[str, Any] | None:
+    """The document a payload carries (party ids again), or None if it cannot be read."""
+    try:
+        _, _, claims = open_payload(payload)
+        document, _ = extract_parties(DOC_TYPES["EUC"], dict(claims[DOCUMENT_CLAIM]))
+        return document
+    except Exception:  # any damage at all: the rule reports it
+        return None
+
+
+@rule("A5", subject="euc", severity="high")
+def signed_form_disagrees(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """An EUC whose signed form does not verify (when the trust list is at hand), or whose
+    registered content differs from what was signed: the record is not the certificate."""
+    for key, euc in facts.eucs.items():
+        payload = euc.get("signed")
+        if not payload:
+            continue
+        problems: list[str] = []
+        signed = _signed_content(payload)
+        if signed is None:
+            problems.append("the signed form cannot be read")
+        else:
+            differ = [f for f in COMPARED if signed.get(f) != euc.get(f)]
+            if differ:
+                problems.append(
+                    f"registered content differs from the signed in {', '.join(differ)}"
+                )
+        if facts.trust is not None:
+            issued = datetime.fromisoformat(euc["date_of_issue"]).replace(hour=12, tzinfo=UTC)
+            result = verify(payload, facts.trust, at=issued, prefix="EUC1:")
+            if not result.valid:
+                problems.append(f"the signed form does not verify: {result.result.value}")
+        if problems:
+            yield Finding("A5", "high", "euc", key, "; ".join(problems), {"problems": problems})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -92,3 +93,33 @@ def goods_beyond_role(facts: Facts, params: dict[str, Any], today: date) -> Iter
                                   f"{', '.join(i['control_entry'] for i in items)} for a {word} end user",
                                   {"end_user": euc["end_user"], "role": word, "allowed": allowed})  # fmt: skip
                 break
+
+
+_FOR_SYSTEM = re.compile(r"\bfor (?:the )?([A-Za-z0-9][\w\-]*(?: [A-Z0-9][\w\-]*)*)")
+
+
+@rule("C2", subject="licence", severity="medium")
+def system_not_operated(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """Spare parts or ammunition "for" a weapon system the end user is not recorded as operating
+    are for someone who does. Checked only where the end user's systems are recorded."""
+    for number, licence in facts.licences.items():
+        euc = facts.euc_of(licence)
+        if euc is None:
+            continue
+        inventory = facts.inventory_of(euc["end_user"])
+        systems = [s.lower() for s in (inventory or {}).get("systems", [])]
+        if not systems:
+            continue
+        lines = {i["line"]: i for i in euc.get("items", [])}
+        for item in licence.get("items", []):
+            line = lines.get(item.get("euc_line")) or {}
+            match = _FOR_SYSTEM.search(line.get("description") or "")
+            if not match:
+                continue
+            generic = {w.lower() for w in params.get("generic", [])}
+            words = {w for w in re.split(r"[\s\-]+", match.group(1).lower()) if len(w) > 1} - generic
+            fielded = {w for s in systems for w in re.split(r"[\s\-]+", s)}
+            if words and not words & fielded:
+                yield Finding("C2", "medium", "licence", number,
+                              f"{line.get('description')}: {euc['end_user']} is not recorded as operating {match.group(1)}",
+                              {"euc_line": line.get("line"), "system": match.group(1), "systems": inventory.get("systems")})  # fmt: skip
