@@ -117,7 +117,9 @@ def system_not_operated(facts: Facts, params: dict[str, Any], today: date) -> It
             if not match:
                 continue
             generic = {w.lower() for w in params.get("generic", [])}
-            words = {w for w in re.split(r"[\s\-]+", match.group(1).lower()) if len(w) > 1} - generic
+            words = {
+                w for w in re.split(r"[\s\-]+", match.group(1).lower()) if len(w) > 1
+            } - generic
             fielded = {w for s in systems for w in re.split(r"[\s\-]+", s)}
             if words and not words & fielded:
                 yield Finding("C2", "medium", "licence", number,
