@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from enduse.cli.common import emit, fail, out, parse_day, print_rows, user_errors
+from enduse.cli.common import emit, fail, local_pki, out, parse_day, print_rows, user_errors
 from enduse.config import database_url, home
 from enduse.registry.local import open_registry
 from enduse.risk.config import load_config
@@ -35,6 +35,7 @@ def command(
         sessions = open_registry(home(), database_url(), read_only=True)
         with sessions() as session:
             facts = load_facts(session)
+        facts.trust = local_pki().store()  # A5 verifies signed EUCs against the local trust list
         if licence and licence not in facts.licences:
             raise fail(f"no licence {licence!r}")
         if euc and euc not in facts.eucs:
