@@ -69,19 +69,24 @@ class Facts:
         return self
 
     def around(self, licence: str) -> Facts:
-        """The facts a licence's case needs, and no more: its EUC and the EUC's other licences,
-        their shipments, DVCs and re-exports, and the other EUCs of its end user and
-        intermediaries (split orders, brokers for several states). Re-evaluating one licence
-        after a change reads this, not the whole registry."""
+        """The facts a licence's case needs, and no more: its EUC and the EUC's other licences
+        (A1), the other EUCs of its end user with their licences (D2), the other EUCs of its
+        intermediaries (B6: dates and states only), and the licence's own shipments, DVCs and
+        re-exports. Re-evaluating one licence after a change reads this, not the registry."""
         doc = self.licences[licence]
         home = f"{doc['euc']['issuing_authority']}:{doc['euc']['euc_number']}"
-        eucs = {home}
-        if home in self.eucs:
-            euc = self.eucs[home]
-            for party in {euc["end_user"], *(i["party"] for i in euc.get("intermediaries", []))}:
-                eucs.update(self.eucs_of_party.get(party, []))
-        licences = {n for key in eucs for n in self.licences_of_euc.get(key, [])} | {licence}
-        shipments = {s for n in licences for s in self.shipments_of_licence.get(n, [])}
+        euc = self.eucs.get(home)
+        same_end_user = set(self.eucs_of_party.get(euc["end_user"], [])) if euc else set()
+        brokers = {
+            k
+            for i in (euc or {}).get("intermediaries", [])
+            for k in self.eucs_of_party.get(i["party"], [])
+        }
+        eucs = {home} | same_end_user | brokers
+        licences = {
+            n for key in {home} | same_end_user for n in self.licences_of_euc.get(key, [])
+        } | {licence}
+        shipments = set(self.shipments_of_licence.get(licence, []))
         return Facts(
             authorities=self.authorities,
             parties=self.parties,
@@ -89,10 +94,8 @@ class Facts:
             eucs={k: self.eucs[k] for k in eucs if k in self.eucs},
             licences={n: self.licences[n] for n in licences},
             shipments={s: self.shipments[s] for s in shipments},
-            dvcs={d: self.dvcs[d] for n in licences for d in self.dvcs_of_licence.get(n, [])},
-            reexports={
-                r: self.reexports[r] for n in licences for r in self.reexports_of_licence.get(n, [])
-            },
+            dvcs={d: self.dvcs[d] for d in self.dvcs_of_licence.get(licence, [])},
+            reexports={r: self.reexports[r] for r in self.reexports_of_licence.get(licence, [])},
             observations=self.observations,
             denials=self.denials,
             embargoes=self.embargoes,
