@@ -1,14 +1,15 @@
 """`enduse demo`: the seed scenario end to end, on this machine's ENDUSE_HOME.
 
 Creates the PKI of RS, CZ and BG (once), signs the scenario's EUCs, draws
-their QR codes, reads them back from the images and verifies them, then
-shows a tampered and a forged certificate rejected with their reasons.
+their QR codes, reads them back from the images and verifies them, shows a
+tampered and a forged certificate rejected with their reasons, records the
+scenario in the registry and its log, audits both, and prints its red flags.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import typer
 from rich.markup import escape
@@ -24,6 +25,9 @@ from enduse.docs.verify import verify
 from enduse.domain.bundle import Bundle, load_bundle_text
 from enduse.registry.local import open_registry
 from enduse.registry.models import PartyRow
+from enduse.risk.config import load_config
+from enduse.risk.engine import evaluate
+from enduse.risk.facts import load_facts
 from enduse.scenarios import scenario_text
 from enduse.tlog.local import LocalLog
 from enduse.tlog.log import LogError
@@ -154,6 +158,20 @@ def _registry(bundle: Bundle) -> None:
     )
     for problem in result.problems:
         out.print(f"  {problem}", markup=False)
+    with sessions() as session:
+        facts = load_facts(session)
+    facts.trust = local_pki().store()
+    findings = evaluate(facts, load_config(), CHECK_AT.date() + timedelta(days=30))
+    print_rows(
+        ["rule", "severity", "subject", "finding"],
+        [
+            [f.rule, f.severity, escape(f"{f.subject_type} {f.subject_id}"), escape(f.message)]
+            for f in findings
+        ],
+        f"Diversion red flags of the scenario on {CHECK_AT.date() + timedelta(days=30)}",
+    )
+    out.print("Try: enduse risk --licence RS-2025-0131 --at 2025-07-01 --json; enduse trace --licence RS-2025-0131",
+              markup=False)  # fmt: skip
 
 
 def _style(reason: str) -> str:
