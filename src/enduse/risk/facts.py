@@ -162,4 +162,5 @@ def facts_from_bundle(bundle: dict[str, Any]) -> Facts:
         observations={o["id"]: o for o in bundle.get("observations", [])},
         denials=list(bundle.get("denials", [])),
         embargoes=list(bundle.get("embargoes", [])),
+        screenings=dict(bundle.get("screenings", {})),  # generated scenarios only
     ).index()

@@ -56,7 +56,7 @@ def _base(i: int, state: str) -> Case:
         "n": n, "state": state, "key": key, "parties": [{"id": eu, "name": f"Land Forces {n}", "country": state, "kind": "government"}],
         "inventories": [{"holder": eu, "calibres": ["7.62x51mm", "5.56x45mm", "155mm"], "annual_need": {"7.62x51mm": 100000}}],
         "eucs": [euc], "licences": [licence], "shipments": [shipment], "delivery_verifications": [dvc],
-        "reexport_requests": [], "observations": [], "embargoes": [],
+        "reexport_requests": [], "observations": [], "embargoes": [], "screenings": {},
     }  # fmt: skip
 
 
@@ -205,6 +205,28 @@ def _a(rule_id: str, change: Callable[[Case], None]) -> Callable[[Case], Truth]:
     return inject
 
 
+def _c2(c: Case) -> Truth:
+    c["inventories"][0]["systems"] = ["Leopard 2 tank", "PzH 2000 howitzer"]
+    c["eucs"][0]["items"][0]["description"] = (
+        "7.62x51 mm cartridges for Kalashnikov PKM machine guns"
+    )
+    return {("C2", "licence", c["licences"][0]["licence_number"])}
+
+
+def _b1(c: Case) -> Truth:
+    pid = c["parties"][0]["id"]
+    c["screenings"][pid] = {"hits": [{"id": f"os-{c['n']}", "caption": "Listed Army", "score": 0.93,
+                                      "strength": "strong", "list": "opensanctions", "datasets": ["eu_fsf"]}]}  # fmt: skip
+    return {("B1", "party", pid)}
+
+
+def _f5(c: Case) -> Truth:
+    pid = c["parties"][0]["id"]
+    c["screenings"][pid] = {"hits": [{"id": f"den-{c['n']}", "caption": "Land Forces", "score": 0.82,
+                                      "strength": "review", "list": "denials", "datasets": ["denials:DE"]}]}  # fmt: skip
+    return {("F5", "party", pid)}
+
+
 def _g1(c: Case) -> Truth:
     c["delivery_verifications"] = []
     return {("G1", "shipment", c["shipments"][0]["shipment_id"])}
@@ -244,14 +266,16 @@ PATTERNS: dict[str, Callable[[Case], Truth]] = {
     "A4": _a("A4", lambda c: c["eucs"][0].update(end_use="Military use")),
     "A6": _a("A6", lambda c: c["eucs"][0].update(document_type="CERTIFIED_EUS")),
     "A8": _a("A8", lambda c: c["eucs"][0].pop("reexport_clause")),
-    "B2": _b2, "B3": _b3, "B5": _b5, "B6": _b6, "B7": _b7, "C1": _c1, "C3": _c3, "D1": _d1, "D2": _d2,
+    "B1": _b1, "B2": _b2, "B3": _b3, "C2": _c2, "F5": _f5, "B5": _b5, "B6": _b6, "B7": _b7, "C1": _c1, "C3": _c3, "D1": _d1, "D2": _d2,
     "D5": _d5, "E1": _e1, "E2": _e2, "E6": _e6, "F1": _f1, "F2": _f2, "G1": _g1, "G2": _g2, "G3": _g3,
     "G5": _g5, "G6": _g6,
 }  # fmt: skip
 
 
 def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[str, Any], Truth]:
-    """A bundle of `cases` transfers, most with one injected pattern, and the truth."""
+    """A bundle of `cases` transfers, most with one injected pattern, and the truth. Screening
+    results (B1, F5) are not bundle objects: they come under the bundle's `screenings` key,
+    which `facts_from_bundle` reads and an import would refuse."""
     rng = random.Random(seed)
     bundle: dict[str, Any] = {
         "format": "enduse.bundle/1", "description": "generated risk scenarios",
@@ -266,6 +290,7 @@ def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[
                  "reexport_requests", "observations", "embargoes"):  # fmt: skip
         bundle[name] = []
     truth: Truth = set()
+    screenings: dict[str, Any] = {}
     rules = sorted(PATTERNS)
     spare = iter(sorted(set(countries()) - set(STATES) - {"RS", "UA", "CY", "RU", "BY"}))
     for i in range(cases):
@@ -283,7 +308,10 @@ def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[
         case = _base(i, state)
         if pattern is not None:
             truth |= PATTERNS[pattern](case)
+        screenings |= case["screenings"]
         for name in ("parties", "inventories", "eucs", "licences", "shipments", "delivery_verifications",
                      "reexport_requests", "observations", "embargoes"):  # fmt: skip
             bundle[name] += case[name]
+    if screenings:
+        bundle["screenings"] = screenings
     return bundle, truth
