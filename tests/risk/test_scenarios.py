@@ -14,12 +14,14 @@ from enduse.risk.scenarios import PATTERNS, generate
 
 def test_generated_scenarios_are_valid_and_their_truth_is_found_exactly():
     bundle, truth = generate(len(PATTERNS) * 4, seed=5, clean_share=0.2)
-    screenings = bundle.pop("screenings")
+    extras = {k: bundle.pop(k) for k in ("screenings", "risk_config")}
     assert not load_bundle_text(json.dumps(bundle)).warnings
-    bundle["screenings"] = screenings
+    bundle.update(extras)
+    config = load_config()
+    config.update(extras["risk_config"])
     assert {rule for rule, _, _ in truth} == set(PATTERNS)
     found = {(f.rule, f.subject_type, f.subject_id)
-             for f in evaluate(facts_from_bundle(bundle), load_config(), date(2025, 7, 1))}  # fmt: skip
+             for f in evaluate(facts_from_bundle(bundle), config, date(2025, 7, 1))}  # fmt: skip
     assert found == truth
 
 

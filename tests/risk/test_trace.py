@@ -58,3 +58,16 @@ def test_a_lot_is_traced_back_to_its_licence_and_euc():
         "origins": [],
         "observed": [],
     }
+
+
+def test_the_record_graph_links_a_licence_to_where_its_lot_was_seen():
+    import networkx as nx
+
+    from enduse.risk.trace import record_graph
+
+    g = record_graph(facts_from_bundle(copy.deepcopy(SEED)))
+    path = nx.shortest_path(g, "licence:RS-2025-0131", "state:UA")
+    assert path == ["licence:RS-2025-0131", "shipment:SH-2025-0002", "lot:SM-122-25-007",
+                    "observation:obs-trace-1", "state:UA"]  # fmt: skip
+    assert g.nodes["party:p-broker"]["kind"] == "party"
+    assert not nx.has_path(g, "licence:RS-2025-0107", "state:UA")

@@ -21,7 +21,7 @@ Truth = set[tuple[str, str, str]]
 STATES = ["CZ", "PL", "BG", "RO", "HU", "SK", "DE", "FR", "NL", "AT"]
 # Patterns about a state (its embargo, its history) touch every licence to it: their cases get
 # a destination of their own, so that the truth of one case is not another's false positive.
-STATE_WIDE = {"F1", "F2"}
+STATE_WIDE = {"F1", "F2", "F4"}
 
 
 def _base(i: int, state: str) -> Case:
@@ -57,6 +57,7 @@ def _base(i: int, state: str) -> Case:
         "inventories": [{"holder": eu, "calibres": ["7.62x51mm", "5.56x45mm", "155mm"], "annual_need": {"7.62x51mm": 100000}}],
         "eucs": [euc], "licences": [licence], "shipments": [shipment], "delivery_verifications": [dvc],
         "reexport_requests": [], "observations": [], "embargoes": [], "screenings": {},
+        "fake_euc_states": [],
     }  # fmt: skip
 
 
@@ -227,6 +228,16 @@ def _f5(c: Case) -> Truth:
     return {("F5", "party", pid)}
 
 
+def _a5(c: Case) -> Truth:
+    c["eucs"][0]["signed"] = "EUC1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3DSPTD"  # unreadable as an EUC
+    return {("A5", "euc", c["key"])}
+
+
+def _f4(c: Case) -> Truth:
+    c["fake_euc_states"].append(c["state"])
+    return {("F4", "licence", c["licences"][0]["licence_number"])}
+
+
 def _g1(c: Case) -> Truth:
     c["delivery_verifications"] = []
     return {("G1", "shipment", c["shipments"][0]["shipment_id"])}
@@ -266,7 +277,7 @@ PATTERNS: dict[str, Callable[[Case], Truth]] = {
     "A4": _a("A4", lambda c: c["eucs"][0].update(end_use="Military use")),
     "A6": _a("A6", lambda c: c["eucs"][0].update(document_type="CERTIFIED_EUS")),
     "A8": _a("A8", lambda c: c["eucs"][0].pop("reexport_clause")),
-    "B1": _b1, "B2": _b2, "B3": _b3, "C2": _c2, "F5": _f5, "B5": _b5, "B6": _b6, "B7": _b7, "C1": _c1, "C3": _c3, "D1": _d1, "D2": _d2,
+    "A5": _a5, "F4": _f4, "B1": _b1, "B2": _b2, "B3": _b3, "C2": _c2, "F5": _f5, "B5": _b5, "B6": _b6, "B7": _b7, "C1": _c1, "C3": _c3, "D1": _d1, "D2": _d2,
     "D5": _d5, "E1": _e1, "E2": _e2, "E6": _e6, "F1": _f1, "F2": _f2, "G1": _g1, "G2": _g2, "G3": _g3,
     "G5": _g5, "G6": _g6,
 }  # fmt: skip
@@ -291,6 +302,7 @@ def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[
         bundle[name] = []
     truth: Truth = set()
     screenings: dict[str, Any] = {}
+    fake_euc_states: list[str] = []
     rules = sorted(PATTERNS)
     spare = iter(sorted(set(countries()) - set(STATES) - {"RS", "UA", "CY", "RU", "BY"}))
     for i in range(cases):
@@ -309,9 +321,12 @@ def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[
         if pattern is not None:
             truth |= PATTERNS[pattern](case)
         screenings |= case["screenings"]
+        fake_euc_states += case["fake_euc_states"]
         for name in ("parties", "inventories", "eucs", "licences", "shipments", "delivery_verifications",
                      "reexport_requests", "observations", "embargoes"):  # fmt: skip
             bundle[name] += case[name]
     if screenings:
         bundle["screenings"] = screenings
+    if fake_euc_states:  # F4 is configuration: the states an authority knows from fake-EUC cases
+        bundle["risk_config"] = {"F4": {"states": fake_euc_states}}
     return bundle, truth

@@ -138,3 +138,49 @@ def trace_mark(facts: Facts, mark: str) -> dict[str, Any]:
         if mark in _marks(o.get("items", []))
     ]  # fmt: skip
     return {"mark": mark, "origins": origins, "observed": seen}
+
+
+def record_graph(facts: Facts) -> nx.DiGraph:
+    """Every record as a node (`state:RS`, `party:p-broker`, `licence:RS-2025-0107`, `lot:...`),
+    linked as the records link them: what a trace page draws, and what a path can be read from."""
+    g = nx.DiGraph()
+
+    def link(a: str, b: str, relation: str) -> None:
+        for node in (a, b):
+            g.add_node(node, kind=node.split(":", 1)[0])
+        g.add_edge(a, b, relation=relation)
+
+    for key, euc in facts.eucs.items():
+        link(f"state:{euc['issuing_state']}", f"euc:{key}", "issued")
+        link(f"euc:{key}", f"party:{euc['end_user']}", "end_user")
+        for i in euc.get("intermediaries", []):
+            link(f"party:{i['party']}", f"euc:{key}", i.get("role", "intermediary"))
+    for number, lic in facts.licences.items():
+        link(
+            f"licence:{number}",
+            f"euc:{lic['euc']['issuing_authority']}:{lic['euc']['euc_number']}",
+            "for",
+        )
+        link(f"party:{lic['applicant']}", f"licence:{number}", "applied")
+    for sid, s in facts.shipments.items():
+        link(f"licence:{s['licence_number']}", f"shipment:{sid}", "shipped")
+        for m in _marks(s.get("items", [])):
+            link(f"shipment:{sid}", f"lot:{m}", "carried")
+        if s.get("route"):
+            link(f"shipment:{sid}", f"state:{s['route'][-1]}", "to")
+    for number, d in facts.dvcs.items():
+        if d.get("shipment_id"):
+            link(f"shipment:{d['shipment_id']}", f"dvc:{number}", "delivered")
+    for rid, r in facts.reexports.items():
+        link(f"licence:{r['original_licence']}", f"reexport_request:{rid}", "request")
+        link(
+            f"reexport_request:{rid}",
+            f"state:{r['proposed_destination']}",
+            (r.get("decision") or {}).get("outcome", "pending"),
+        )
+    for oid, o in facts.observations.items():
+        for m in _marks(o.get("items", [])):
+            link(f"lot:{m}", f"observation:{oid}", "seen")
+        if o.get("to_state"):
+            link(f"observation:{oid}", f"state:{o['to_state']}", "to")
+    return g
