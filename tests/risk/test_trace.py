@@ -53,9 +53,13 @@ def test_a_lot_is_traced_back_to_its_licence_and_euc():
         "RS-2025-0131", "BG-MOD:BG-MOD-2025-0310", "p-exporter",
     )  # fmt: skip
     assert [o["to_state"] for o in result["observed"]] == ["UA"]
-    assert trace_mark(facts_from_bundle(copy.deepcopy(SEED)), "NOPE") == {
+    assert [d["dvc"] for d in result["certified"]] == ["BG-DVC-2025-0091"]
+    nothing = trace_mark(facts_from_bundle(copy.deepcopy(SEED)), "NOPE")
+    assert nothing == {
         "mark": "NOPE",
         "origins": [],
+        "certified": [],
+        "reexports": [],
         "observed": [],
     }
 

@@ -24,7 +24,26 @@ def evaluate(facts: Facts, config: dict[str, dict[str, Any]], today: date) -> li
                     f.rule, severity, f.subject_type, f.subject_id, f.message, f.evidence, f.blocks
                 )
             findings.append(f)
-    return findings
+    return merged(findings)
+
+
+def merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and subject: a second embargo, observation or EUC adds evidence to
+    the finding, not points to the score. The gravest instance leads."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule, f.subject_type, f.subject_id), []).append(f)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda f: -SEVERITY_POINTS[f.severity])
+        lead = group[0]
+        if len(group) > 1:
+            more = [{"message": f.message, **f.evidence} for f in group[1:]]
+            lead = Finding(lead.rule, lead.severity, lead.subject_type, lead.subject_id,
+                           f"{lead.message} (and {len(more)} more)", {**lead.evidence, "more": more},
+                           any(f.blocks for f in group))  # fmt: skip
+        out.append(lead)
+    return out
 
 
 def report(findings: list[Finding]) -> dict[str, Any]:

@@ -18,6 +18,11 @@ from enduse.registry import models as m
 Doc = dict[str, Any]
 
 
+def marks_of(items: list[Doc]) -> set[str]:
+    """The lots and serials of a record's items: what links goods across records."""
+    return {m for i in items for m in (*i.get("lots", []), *i.get("serials", []))}
+
+
 def euc_key(doc: Doc) -> str:
     return f"{doc['issuing_authority']}:{doc['euc_number']}"
 
@@ -44,6 +49,10 @@ class Facts:
     dvcs_of_shipment: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     reexports_of_licence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     eucs_of_party: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    shipments_of_party: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    observations_of_mark: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    inventories_of_holder: dict[str, list[Doc]] = field(default_factory=lambda: defaultdict(list))
+    inventories_of_state: dict[str, list[Doc]] = field(default_factory=lambda: defaultdict(list))
 
     def index(self) -> Facts:
         for number, lic in self.licences.items():
@@ -66,27 +75,61 @@ class Facts:
             }
             for party in named:
                 self.eucs_of_party[party].append(key)
+        for sid, s in self.shipments.items():
+            for party in {s.get("carrier"), s.get("consignee")} - {None}:
+                self.shipments_of_party[party].append(sid)  # type: ignore[index]
+        for oid, o in self.observations.items():
+            for mark in marks_of(o.get("items", [])):
+                self.observations_of_mark[mark].append(oid)
+        for inv in self.inventories:
+            if inv.get("holder"):
+                self.inventories_of_holder[inv["holder"]].append(inv)
+            elif inv.get("state"):
+                self.inventories_of_state[inv["state"]].append(inv)
         return self
 
+    def dvcs_for_shipment(self, sid: str) -> list[str]:
+        """The DVCs that certify a shipment: those naming it, and those of its licence naming no
+        shipment whose lots or serials overlap it (or, with no marks at all, its licence's only
+        shipment)."""
+        found = list(self.dvcs_of_shipment.get(sid, []))
+        shipment = self.shipments[sid]
+        marks = marks_of(shipment.get("items", []))
+        only = len(self.shipments_of_licence.get(shipment["licence_number"], [])) == 1
+        for number in self.dvcs_of_licence.get(shipment["licence_number"], []):
+            dvc = self.dvcs[number]
+            if dvc.get("shipment_id"):
+                continue
+            theirs = marks_of(dvc.get("items", []))
+            if (marks and marks & theirs) or (only and not (marks and theirs)):
+                found.append(number)
+        return found
+
     def around(self, licence: str) -> Facts:
-        """The facts a licence's case needs, and no more: its EUC and the EUC's other licences
-        (A1), the other EUCs of its end user with their licences (D2), the other EUCs of its
-        intermediaries (B6: dates and states only), and the licence's own shipments, DVCs and
-        re-exports. Re-evaluating one licence after a change reads this, not the registry."""
+        """The facts a licence's case needs: its EUC and that EUC's other licences (A1), every
+        EUC and shipment naming one of the case's parties (their roles anywhere: B3, B5, B6),
+        the end user's other EUCs with their licences (D2), and the DVCs and re-exports of
+        what is included. Re-evaluating one licence after a change reads this, not everything."""
         doc = self.licences[licence]
         home = f"{doc['euc']['issuing_authority']}:{doc['euc']['euc_number']}"
-        euc = self.eucs.get(home)
-        same_end_user = set(self.eucs_of_party.get(euc["end_user"], [])) if euc else set()
-        brokers = {
-            k
-            for i in (euc or {}).get("intermediaries", [])
-            for k in self.eucs_of_party.get(i["party"], [])
-        }
-        eucs = {home} | same_end_user | brokers
+        euc = self.eucs.get(home) or {}
+        own_shipments = set(self.shipments_of_licence.get(licence, []))
+        parties = {doc["applicant"], euc.get("end_user"), *euc.get("consignees", []),
+                   *(i["party"] for i in euc.get("intermediaries", []))}  # fmt: skip
+        for sid in own_shipments:
+            parties |= {self.shipments[sid].get("carrier"), self.shipments[sid].get("consignee")}
+        for rid in self.reexports_of_licence.get(licence, []):
+            r = self.reexports[rid]
+            parties |= {r.get("requesting_party"), r.get("proposed_end_user")}
+        parties.discard(None)
+        eucs = {home} | {k for p in parties for k in self.eucs_of_party.get(p, [])}  # type: ignore[arg-type]
+        same_end_user = set(self.eucs_of_party.get(euc.get("end_user", ""), []))
         licences = {
             n for key in {home} | same_end_user for n in self.licences_of_euc.get(key, [])
         } | {licence}
-        shipments = set(self.shipments_of_licence.get(licence, []))
+        shipments = own_shipments | {s for p in parties for s in self.shipments_of_party.get(p, [])}  # type: ignore[arg-type]
+        dvcs = {d for n in licences for d in self.dvcs_of_licence.get(n, [])}
+        dvcs |= {d for s in shipments for d in self.dvcs_of_shipment.get(s, [])}
         return Facts(
             authorities=self.authorities,
             parties=self.parties,
@@ -94,8 +137,10 @@ class Facts:
             eucs={k: self.eucs[k] for k in eucs if k in self.eucs},
             licences={n: self.licences[n] for n in licences},
             shipments={s: self.shipments[s] for s in shipments},
-            dvcs={d: self.dvcs[d] for d in self.dvcs_of_licence.get(licence, [])},
-            reexports={r: self.reexports[r] for r in self.reexports_of_licence.get(licence, [])},
+            dvcs={d: self.dvcs[d] for d in dvcs},
+            reexports={
+                r: self.reexports[r] for n in licences for r in self.reexports_of_licence.get(n, [])
+            },
             observations=self.observations,
             denials=self.denials,
             embargoes=self.embargoes,
@@ -109,20 +154,22 @@ class Facts:
         )
 
     def inventory_of(self, party_id: str) -> Doc | None:
-        """What the end user fields: its own inventory, else its state's forces' (for a government)."""
-        own = [i for i in self.inventories if i.get("holder") == party_id]
-        if own:
-            return max(own, key=lambda i: i.get("as_of") or "")
+        """What the end user fields: everything recorded of its own (several inventories are
+        several sources, not replacements), else its state's forces' (for a government)."""
+        found = self.inventories_of_holder.get(party_id, [])
         party = self.parties.get(party_id)
-        if party and party.get("kind") == "government":
-            state = [
-                i
-                for i in self.inventories
-                if i.get("state") == party.get("country") and not i.get("holder")
-            ]
-            if state:
-                return max(state, key=lambda i: i.get("as_of") or "")
-        return None
+        if not found and party and party.get("kind") == "government":
+            found = self.inventories_of_state.get(party.get("country", ""), [])
+        if not found:
+            return None
+        return {
+            "calibres": sorted({c for i in found for c in i.get("calibres", [])}),
+            "systems": sorted({s for i in found for s in i.get("systems", [])}),
+            "annual_need": {k: v for i in sorted(found, key=lambda i: i.get("as_of") or "")
+                            for k, v in (i.get("annual_need") or {}).items()},
+            "as_of": max((i.get("as_of") or "" for i in found), default="") or None,
+            "source": "; ".join(sorted({i.get("source") or "" for i in found} - {""})) or None,
+        }  # fmt: skip
 
 
 def load_facts(session: Session) -> Facts:

@@ -60,25 +60,57 @@ def movement_graph(facts: Facts) -> nx.MultiDiGraph:
     for oid, o in facts.observations.items():
         marks = tuple(sorted(_marks(o.get("items", []))))
         stops = [x for x in (o.get("from_state"), *o.get("via_states", []), o.get("to_state")) if x]
+        if len(stops) == 1 and marks:  # seen only where it ended: it came from where it was sent
+            origins = {facts.euc_of(facts.licences[facts.shipments[s]["licence_number"]])["country_of_final_destination"]  # type: ignore[index]
+                       for s, ship in facts.shipments.items() if set(marks) & _marks(ship.get("items", []))
+                       and facts.licences.get(ship["licence_number"]) and facts.euc_of(facts.licences[ship["licence_number"]])}  # fmt: skip
+            stops = (
+                [*sorted(origins - {stops[0]}), stops[0]][-2:] if origins - {stops[0]} else stops
+            )
         for a, b in pairwise(stops):
             graph.add_edge(a, b, hop=Hop(a, b, o["kind"], f"observation:{oid}", o["date"], marks,
                                          {"status": o.get("status"), "source": o.get("source")}))  # fmt: skip
     return graph
 
 
+MAX_PATHS = 100  # a lot seen going back and forth: the first hundred paths tell the story
+MAX_HOPS = 30
+
+
+def _key(hop: Hop) -> str:
+    return f"{hop.record}:{hop.from_state}>{hop.to_state}"
+
+
 def _follow(
-    graph: nx.MultiDiGraph, start: str, marks: set[str], after: str, seen: set[str]
+    graph: nx.MultiDiGraph,
+    start: str,
+    marks: set[str],
+    after: str,
+    seen: frozenset[str],
+    budget: list[int],
 ) -> list[list[Hop]]:
-    """Paths onward from `start` along hops that carry one of `marks`, in time order."""
+    """Paths onward from `start` along hops that carry one of `marks`, in time order (an undated
+    hop, such as a re-export approved without a date, may come at any time)."""
     paths: list[list[Hop]] = []
+    if len(seen) >= MAX_HOPS:
+        return paths
     for _, _, data in graph.out_edges(start, data=True):
         hop: Hop = data["hop"]
-        if hop.record in seen or not (marks & set(hop.marks)) or (hop.date or "") < after:
+        if _key(hop) in seen or not (marks & set(hop.marks)) or (hop.date and hop.date < after):
             continue
+        if budget[0] <= 0:
+            break
         onward = _follow(
-            graph, hop.to_state, marks & set(hop.marks), hop.date or after, seen | {hop.record}
+            graph,
+            hop.to_state,
+            marks & set(hop.marks),
+            hop.date or after,
+            seen | {_key(hop)},
+            budget,
         )
-        paths += [[hop, *rest] for rest in onward] or [[hop]]
+        found = [[hop, *rest] for rest in onward] or [[hop]]
+        budget[0] -= len(found) if not onward else 0
+        paths += found
     return paths
 
 
@@ -103,7 +135,11 @@ def trace_licence(facts: Facts, number: str) -> dict[str, Any]:
                             dvc["arrival_date"], tuple(sorted(_marks(dvc.get("items", [])))),
                             {"delivered_to": dvc.get("delivered_to"), "scope": dvc.get("delivery_scope")}))  # fmt: skip
         end = route[-1] if route else declared
-        onward = _follow(graph, end, marks, s["date"], {f"shipment:{sid}"}) if end and marks else []
+        onward = (
+            _follow(graph, end, marks, s["date"], frozenset(_key(h) for h in hops), [MAX_PATHS])
+            if end and marks
+            else []
+        )
         for rest in onward or [[]]:
             path = hops + rest
             final = path[-1].to_state if path else None
@@ -137,7 +173,23 @@ def trace_mark(facts: Facts, mark: str) -> dict[str, Any]:
         for oid, o in sorted(facts.observations.items(), key=lambda kv: kv[1]["date"])
         if mark in _marks(o.get("items", []))
     ]  # fmt: skip
-    return {"mark": mark, "origins": origins, "observed": seen}
+    certified = [
+        {"dvc": n, "arrival_date": d["arrival_date"], "issuing_authority": d["issuing_authority"],
+         "delivered_to": d.get("delivered_to"), "licence": d["licence_number"]}
+        for n, d in facts.dvcs.items() if mark in _marks(d.get("items", []))
+    ]  # fmt: skip
+    moved_on = [
+        {"reexport_request": rid, "to": r["proposed_destination"],
+         "outcome": (r.get("decision") or {}).get("outcome", "pending"), "licence": r["original_licence"]}
+        for rid, r in facts.reexports.items() if mark in _marks(r.get("items", []))
+    ]  # fmt: skip
+    return {
+        "mark": mark,
+        "origins": origins,
+        "certified": certified,
+        "reexports": moved_on,
+        "observed": seen,
+    }
 
 
 def record_graph(facts: Facts) -> nx.DiGraph:

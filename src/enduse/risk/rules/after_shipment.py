@@ -18,7 +18,7 @@ def no_delivery_verification(
     where the EUC says, which is exactly what a diverted shipment cannot produce."""
     default = int(params.get("default_days", 30))
     for sid, shipment in facts.shipments.items():
-        if facts.dvcs_of_shipment.get(sid):
+        if facts.dvcs_for_shipment(sid):
             continue
         licence = facts.licences.get(shipment["licence_number"])
         euc = facts.euc_of(licence) if licence else None
@@ -29,6 +29,18 @@ def no_delivery_verification(
                           f"no delivery verification {(today - due).days} days after it was due ({due})",
                           {"shipped": shipment["date"], "due": due.isoformat(), "undertaking_days": days,
                            "licence": shipment["licence_number"]})  # fmt: skip
+
+
+def _covers(request: dict[str, Any], obs: dict[str, Any], seen: set[str]) -> bool:
+    """An approved re-export covers a movement to its destination of the lots it names (or, naming
+    none, of any), decided no later than the goods were seen moving."""
+    if request.get("proposed_destination") != obs["to_state"]:
+        return False
+    decided = (request.get("decision") or {}).get("date")
+    if decided and decided > obs["date"]:
+        return False
+    named = _lots(request.get("items", []))
+    return not named or seen <= named
 
 
 def _lots(items: list[dict[str, Any]]) -> set[str]:
@@ -44,7 +56,10 @@ def moved_on_without_consent(
     """Goods of this licence seen moving from the declared end user's country to a third
     country, with no approved re-export request: the diversion itself, observed."""
     kinds = set(params.get("kinds", ()))
-    observed = [o for o in facts.observations.values() if o.get("kind") in kinds]
+
+    def counts(o: dict[str, Any]) -> bool:
+        return o.get("kind") in kinds and o.get("status") != "denied"  # a denied sighting is none
+
     for number, licence in facts.licences.items():
         euc = facts.euc_of(licence)
         if euc is None:
@@ -60,15 +75,17 @@ def moved_on_without_consent(
             r for r in (facts.reexports[i] for i in facts.reexports_of_licence.get(number, []))
             if (r.get("decision") or {}).get("outcome") in ("approved", "approved_with_conditions")
         ]  # fmt: skip
-        for obs in observed:
+        candidates = {oid for m in marks for oid in facts.observations_of_mark.get(m, [])}
+        for obs in (facts.observations[oid] for oid in sorted(candidates)):
             seen = marks.keys() & _lots(obs.get("items", []))
             if (
-                not seen
+                not counts(obs)
+                or not seen
                 or obs.get("from_state") != destination
                 or obs.get("to_state") in (None, destination)
             ):
                 continue
-            if any(r.get("proposed_destination") == obs["to_state"] for r in approved):
+            if any(_covers(r, obs, seen) for r in approved):
                 continue
             yield Finding(
                 "G6", "high", "licence", number,

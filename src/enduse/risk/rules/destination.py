@@ -41,7 +41,12 @@ def embargoed(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Fin
         euc = facts.euc_of(licence)
         if euc is None:
             continue
-        day = licence.get("date_of_decision") or euc["date_of_issue"]
+        undecided = licence.get("status") in ("applied", "under_review")
+        day = (
+            today.isoformat()
+            if undecided
+            else (licence.get("date_of_decision") or euc["date_of_issue"])
+        )
         states = {euc["country_of_final_destination"]: "destination"}
         states |= {s: "transit" for s in euc.get("transit_states", [])}
         for pid in {
@@ -116,7 +121,10 @@ def seen_elsewhere(facts: Facts, params: dict[str, Any], today: date) -> Iterato
             continue
         marks = {m for sid in facts.shipments_of_licence.get(number, [])
                  for i in facts.shipments[sid].get("items", []) for m in (*i.get("lots", []), *i.get("serials", []))}  # fmt: skip
-        for obs in facts.observations.values():
+        for oid in sorted({o for m in marks for o in facts.observations_of_mark.get(m, [])}):
+            obs = facts.observations[oid]
+            if obs.get("status") == "denied":  # a denied sighting is none
+                continue
             seen = marks & {
                 m for i in obs.get("items", []) for m in (*i.get("lots", []), *i.get("serials", []))
             }
@@ -164,7 +172,7 @@ def split_orders(facts: Facts, params: dict[str, Any], today: date) -> Iterator[
     orders: dict[tuple[str, str], list[tuple[date, str, Decimal]]] = defaultdict(list)
     for number, licence in facts.licences.items():
         euc = facts.euc_of(licence)
-        if euc is None:
+        if euc is None or licence.get("status") == "refused":  # a refused order orders nothing
             continue
         lines = {i["line"]: i for i in euc.get("items", [])}
         for item in licence.get("items", []):

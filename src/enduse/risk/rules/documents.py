@@ -28,11 +28,24 @@ def euc_reused(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Fi
         users: dict[int, list[str]] = defaultdict(list)
         for number in facts.licences_of_euc.get(key, []):
             lic = facts.licences[number]
-            if lic.get("status") not in LIVE:
-                continue
+            shipped: dict[int, Decimal] = defaultdict(
+                Decimal
+            )  # a licence that ended keeps its shipments
+            for sid in facts.shipments_of_licence.get(number, []):
+                for si in facts.shipments[sid].get("items", []):
+                    if si.get("licence_line") is not None and si.get("quantity") is not None:
+                        shipped[si["licence_line"]] += Decimal(str(si["quantity"]))
             for item in lic.get("items", []):
-                if item.get("euc_line") in certified and item.get("quantity") is not None:
-                    drawn[item["euc_line"]] += Decimal(str(item["quantity"]))
+                if item.get("euc_line") not in certified or item.get("quantity") is None:
+                    continue
+                live = lic.get("status") in LIVE
+                took = (
+                    Decimal(str(item["quantity"]))
+                    if live
+                    else shipped.get(item.get("line"), Decimal(0))
+                )
+                if took:
+                    drawn[item["euc_line"]] += took
                     users[item["euc_line"]].append(number)
         over = [
             {"euc_line": line, "certified": float(certified[line]), "licensed": float(q),

@@ -47,18 +47,28 @@ def ammunition_nobody_fires(facts: Facts, params: dict[str, Any], today: date) -
         wanted = []
         for item in licence.get("items", []):
             line = lines.get(item.get("euc_line"))
-            if line and _ammunition(line.get("control_entry")) and _calibre(line.get("calibre")):
-                wanted.append(line)
+            if line and _ammunition(line.get("control_entry")) and line.get("calibre"):
+                if _calibre(line["calibre"]):
+                    wanted.append(line)
+                else:
+                    yield Finding("C1", "low", "licence", number,
+                                  f"EUC line {line['line']} calibre {line['calibre']!r} is ambiguous: not compared",
+                                  {"euc_line": line["line"], "calibre": line["calibre"]})  # fmt: skip
         if not wanted:
             continue
         inventory = facts.inventory_of(euc["end_user"])
-        if inventory is None:
+        if inventory is None or not inventory.get("calibres"):
             yield Finding("C1", "low", "licence", number,
                           f"no known inventory of end user {euc['end_user']}: ammunition calibres not checked",
                           {"end_user": euc["end_user"], "inventory": None,
                            "calibres": [line["calibre"] for line in wanted]})  # fmt: skip
             continue
         fielded = {c for c in map(_calibre, inventory.get("calibres", [])) if c}
+        unclear = [c for c in inventory.get("calibres", []) if not _calibre(c)]
+        if unclear:  # "7.62 mm" alone could be several cartridges: say so, never guess
+            yield Finding("C1", "low", "licence", number,
+                          f"inventory calibres {', '.join(unclear)} are ambiguous: not compared",
+                          {"end_user": euc["end_user"], "ambiguous": unclear})  # fmt: skip
         unfit = [line for line in wanted if _calibre(line["calibre"]) not in fielded]
         if unfit:
             calibres = ", ".join(_calibre(line["calibre"]) or "" for line in unfit)
@@ -87,7 +97,7 @@ def goods_beyond_role(facts: Facts, params: dict[str, Any], today: date) -> Iter
         for word, allowed in roles.items():
             if word in name:
                 items = [i for i in euc.get("items", [])
-                         if (i.get("control_entry") or "").split(".")[0] not in allowed]  # fmt: skip
+                         if i.get("control_entry") and i["control_entry"].split(".")[0] not in allowed]  # fmt: skip
                 if items:
                     yield Finding("C3", "medium", "licence", number,
                                   f"{', '.join(i['control_entry'] for i in items)} for a {word} end user",
@@ -95,7 +105,9 @@ def goods_beyond_role(facts: Facts, params: dict[str, Any], today: date) -> Iter
                 break
 
 
-_FOR_SYSTEM = re.compile(r"\bfor (?:the )?([A-Za-z0-9][\w\-]*(?: [A-Z0-9][\w\-]*)*)")
+_FOR_SYSTEM = re.compile(
+    r"\bfor (?:the )?([A-Z0-9][\w\-]*(?: [A-Z0-9][\w\-]*)*)"
+)  # a name, capitalised
 
 
 @rule("C2", subject="licence", severity="medium")

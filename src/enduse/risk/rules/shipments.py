@@ -11,6 +11,14 @@ from typing import Any
 from enduse.risk.facts import Facts
 from enduse.risk.findings import Finding, rule
 
+RECEIVING_ROLES = ("consignee", "freight_forwarder")
+
+
+def _receivers(euc: dict[str, Any]) -> set[str]:
+    """Who may receive the goods on the EUC's word: end user, consignees, receiving intermediaries."""
+    return {euc["end_user"], *euc.get("consignees", []),
+            *(i["party"] for i in euc.get("intermediaries", []) if i.get("role") in RECEIVING_ROLES)}  # fmt: skip
+
 
 def _by_line(items: list[dict[str, Any]], field: str = "licence_line") -> dict[int, Decimal]:
     out: dict[int, Decimal] = defaultdict(Decimal)
@@ -35,16 +43,19 @@ def quantities_disagree(facts: Facts, params: dict[str, Any], today: date) -> It
             problems = []
             for line, q in here.items():
                 shipped[line] += q
-                if line in licensed and shipped[line] > licensed[line]:
+                if shipped[line] > licensed.get(
+                    line, Decimal(0)
+                ):  # a line the licence lacks allows 0
                     problems.append({"licence_line": line, "shipped_to_date": float(shipped[line]),
                                      "licensed": float(licensed[line])})  # fmt: skip
             delivered: dict[int, Decimal] = defaultdict(Decimal)
-            for d in facts.dvcs_of_shipment.get(sid, []):
+            certifying = facts.dvcs_for_shipment(sid)
+            for d in certifying:
                 for line, q in _by_line(facts.dvcs[d].get("items", [])).items():
                     delivered[line] += q
             short = [{"licence_line": line, "shipped": float(q), "delivered": float(delivered.get(line, 0))}
                      for line, q in here.items()
-                     if facts.dvcs_of_shipment.get(sid) and delivered.get(line, Decimal(0)) < q]  # fmt: skip
+                     if certifying and delivered.get(line, Decimal(0)) < q]  # fmt: skip
             if problems or short:
                 what = "shipped above the licence" if problems else "DVC reports less than shipped"
                 yield Finding("D5", "high", "shipment", sid, what,
@@ -87,7 +98,7 @@ def illogical_route(facts: Facts, params: dict[str, Any], today: date) -> Iterat
         if route and route[-1] != euc["country_of_final_destination"]:
             problems.append(f"ends in {route[-1]}, not {euc['country_of_final_destination']}")
         consignee = shipment.get("consignee")
-        if consignee and consignee not in {euc["end_user"], *euc.get("consignees", [])}:
+        if consignee and consignee not in _receivers(euc):
             problems.append(f"consignee {consignee} is not named on the EUC")
         if problems:
             yield Finding("E2", "medium", "shipment", sid, "; ".join(problems),
@@ -99,8 +110,9 @@ def illogical_route(facts: Facts, params: dict[str, Any], today: date) -> Iterat
 def shipped_outside_validity(
     facts: Facts, params: dict[str, Any], today: date
 ) -> Iterator[Finding]:
-    """A shipment before the licence was valid, after it expired, or under a revoked or refused
-    licence left without authorisation."""
+    """A shipment before the licence was valid, after it expired, or under a licence that was
+    never issued (refused, still applied for) left without authorisation. (A revoked licence's
+    earlier shipments were lawful: the record has no revocation date to tell them apart.)"""
     for sid, shipment in facts.shipments.items():
         licence = facts.licences.get(shipment["licence_number"])
         if licence is None:
@@ -131,7 +143,7 @@ def delivery_differs(facts: Facts, params: dict[str, Any], today: date) -> Itera
         }
         licence = facts.licences.get(shipment["licence_number"])
         euc = facts.euc_of(licence) if licence else None
-        for number in facts.dvcs_of_shipment.get(sid, []):
+        for number in facts.dvcs_for_shipment(sid):
             dvc = facts.dvcs[number]
             got = {
                 m for i in dvc.get("items", []) for m in (*i.get("lots", []), *i.get("serials", []))
@@ -139,8 +151,18 @@ def delivery_differs(facts: Facts, params: dict[str, Any], today: date) -> Itera
             problems = []
             if sent and got and got - sent:
                 problems.append(f"lots/serials not shipped: {', '.join(sorted(got - sent))}")
+            if sent and got and sent - got:
+                problems.append(
+                    f"shipped lots/serials not certified: {', '.join(sorted(sent - got))}"
+                )
+            more = [line for line, q in _by_line(dvc.get("items", [])).items()
+                    if q > _by_line(shipment.get("items", [])).get(line, Decimal(0))]  # fmt: skip
+            if dvc.get("shipment_id") == sid and more:
+                problems.append(
+                    f"certifies more than was shipped on line {', '.join(map(str, more))}"
+                )
             receiver = dvc.get("delivered_to")
-            if euc and receiver and receiver not in {euc["end_user"], *euc.get("consignees", [])}:
+            if euc and receiver and receiver not in _receivers(euc):
                 problems.append(f"delivered to {receiver}, whom the EUC does not name")
             if problems:
                 yield Finding("G2", "medium", "shipment", sid, "; ".join(problems),
@@ -155,7 +177,7 @@ def dvc_from_incompetent_authority(
     for sid in facts.shipments:
         licence = facts.licences.get(facts.shipments[sid]["licence_number"])
         euc = facts.euc_of(licence) if licence else None
-        for number in facts.dvcs_of_shipment.get(sid, []):
+        for number in facts.dvcs_for_shipment(sid):
             dvc = facts.dvcs[number]
             authority = facts.authorities.get(dvc["issuing_authority"], {})
             wrong = "dvc_issuing" not in authority.get("functions", []) or (
