@@ -19,6 +19,11 @@ def evaluate(facts: Facts, config: dict[str, dict[str, Any]], today: date) -> li
             continue
         severity = params.get("severity")
         for f in r.check(facts, params, today):
+            if (
+                f.subject_type == "licence"
+                and facts.licences.get(f.subject_id, {}).get("status") == "refused"
+            ):
+                continue  # a refused licence moves no goods: its case is closed
             if severity and f.severity == r.severity:  # a configured severity replaces the default
                 f = Finding(
                     f.rule, severity, f.subject_type, f.subject_id, f.message, f.evidence, f.blocks

@@ -152,9 +152,6 @@ def _d1(c: Case) -> Truth:
 def _d2(c: Case) -> Truth:
     c["inventories"][0]["annual_need"] = {"7.62x51mm": 1200}
     _, second = _second_euc(c, c["state"], 1000)
-    c["eucs"][1]["euc_number"] = c["licences"][1]["euc"][
-        "euc_number"
-    ]  # same authority, same end user
     return {("D2", "licence", c["licences"][0]["licence_number"]), ("D2", "licence", second)}
 
 
@@ -283,6 +280,28 @@ PATTERNS: dict[str, Callable[[Case], Truth]] = {
 }  # fmt: skip
 
 
+def _near_misses(c: Case, rng: random.Random) -> None:
+    """Benign variations no rule should flag: what makes precision mean something."""
+    if (
+        rng.random() < 0.3 and c["delivery_verifications"]
+    ):  # a DVC naming no shipment, matched by its lot
+        c["delivery_verifications"][0].pop("shipment_id", None)
+    if rng.random() < 0.2:  # a sighting of the lot moving on, denied
+        c["observations"].append({"id": f"obs-d-{c['n']}", "kind": "trace", "date": "2025-06-02",
+                                  "from_state": c["state"], "to_state": "UA", "source": "scenario",
+                                  "status": "denied", "items": [{"description": "x", "lots": [f"LOT-{c['n']}"]}]})  # fmt: skip
+    if rng.random() < 0.2:  # a second, later inventory of other weapons: the first still counts
+        c["inventories"].append(
+            {"holder": c["parties"][0]["id"], "as_of": "2025-06-01", "calibres": ["9x19mm"]}
+        )
+    if rng.random() < 0.2:  # a refused application on the same EUC draws nothing
+        refused = copy.deepcopy(c["licences"][0])
+        refused.update(licence_number=f"RS-LR-{c['n']}", status="refused", criteria_cited=[7])
+        for key in ("valid_from", "valid_until"):
+            refused.pop(key, None)
+        c["licences"].append(refused)
+
+
 def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[str, Any], Truth]:
     """A bundle of `cases` transfers, most with one injected pattern, and the truth. Screening
     results (B1, F5) are not bundle objects: they come under the bundle's `screenings` key,
@@ -318,6 +337,7 @@ def generate(cases: int, seed: int = 1, clean_share: float = 0.3) -> tuple[dict[
                 {"id": f"{state}-CUSTOMS", "state": state, "functions": ["dvc_issuing"]},
             ]  # fmt: skip
         case = _base(i, state)
+        _near_misses(case, rng)
         if pattern is not None:
             truth |= PATTERNS[pattern](case)
         screenings |= case["screenings"]
