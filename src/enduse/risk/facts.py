@@ -53,6 +53,9 @@ class Facts:
     observations_of_mark: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     inventories_of_holder: dict[str, list[Doc]] = field(default_factory=lambda: defaultdict(list))
     inventories_of_state: dict[str, list[Doc]] = field(default_factory=lambda: defaultdict(list))
+    _memo: dict[tuple[str, str], Any] = field(
+        default_factory=dict, repr=False
+    )  # per-evaluation answers
 
     def index(self) -> Facts:
         for number, lic in self.licences.items():
@@ -92,6 +95,9 @@ class Facts:
         """The DVCs that certify a shipment: those naming it, and those of its licence naming no
         shipment whose lots or serials overlap it (or, with no marks at all, its licence's only
         shipment)."""
+        memo = self._memo.get(("dvcs", sid))
+        if memo is not None:
+            return memo  # type: ignore[no-any-return]
         found = list(self.dvcs_of_shipment.get(sid, []))
         shipment = self.shipments[sid]
         marks = marks_of(shipment.get("items", []))
@@ -103,6 +109,7 @@ class Facts:
             theirs = marks_of(dvc.get("items", []))
             if (marks and marks & theirs) or (only and not (marks and theirs)):
                 found.append(number)
+        self._memo[("dvcs", sid)] = found
         return found
 
     def around(self, licence: str) -> Facts:
@@ -156,6 +163,13 @@ class Facts:
     def inventory_of(self, party_id: str) -> Doc | None:
         """What the end user fields: everything recorded of its own (several inventories are
         several sources, not replacements), else its state's forces' (for a government)."""
+        key = ("inventory", party_id)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[no-any-return]
+        self._memo[key] = merged = self._inventory_of(party_id)
+        return merged
+
+    def _inventory_of(self, party_id: str) -> Doc | None:
         found = self.inventories_of_holder.get(party_id, [])
         party = self.parties.get(party_id)
         if not found and party and party.get("kind") == "government":

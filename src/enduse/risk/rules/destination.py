@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from enduse.domain.calibre import CalibreError, normalise_calibre
@@ -14,6 +15,7 @@ from enduse.risk.facts import Facts
 from enduse.risk.findings import Finding, rule
 
 
+@lru_cache(maxsize=65536)  # a registry names few calibres, a million times
 def _calibre(text: str | None) -> str | None:
     try:
         return normalise_calibre(text) if text else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from enduse.domain.calibre import CalibreError, normalise_calibre
@@ -13,6 +14,7 @@ from enduse.risk.facts import Facts
 from enduse.risk.findings import Finding, rule
 
 
+@lru_cache(maxsize=65536)  # a registry names few calibres, a million times
 def _calibre(text: str | None) -> str | None:
     if not text:
         return None
