@@ -40,7 +40,8 @@ def command(
             raise fail(f"no licence {licence!r}")
         if euc and euc not in facts.eucs:
             raise fail(f"no EUC {euc!r} (give ISSUER:NUMBER)")
-        findings = evaluate(facts, load_config(config), today)
+        # one licence: its neighbourhood is enough (the same findings, far less work)
+        findings = evaluate(facts.around(licence) if licence else facts, load_config(config), today)
         if licence or euc:
             scope = case_subjects(facts, licence, euc)
             findings = [f for f in findings if (f.subject_type, f.subject_id) in scope]
