@@ -57,7 +57,9 @@ class Facts:
         default_factory=dict, repr=False
     )  # per-evaluation answers
 
-    def index(self) -> Facts:
+    def index(self, shared: Facts | None = None) -> Facts:
+        """Build the indexes; a neighbourhood takes those of the collections it shares (sightings,
+        inventories) from the whole instead of building them again."""
         for number, lic in self.licences.items():
             self.licences_of_euc[
                 f"{lic['euc']['issuing_authority']}:{lic['euc']['euc_number']}"
@@ -78,9 +80,14 @@ class Facts:
             }
             for party in named:
                 self.eucs_of_party[party].append(key)
-        for sid, s in self.shipments.items():
-            for party in {s.get("carrier"), s.get("consignee")} - {None}:
-                self.shipments_of_party[party].append(sid)  # type: ignore[index]
+        for sid, s in self.shipments.items():  # the role party rules read: who receives the goods
+            if s.get("consignee"):
+                self.shipments_of_party[s["consignee"]].append(sid)
+        if shared is not None:
+            self.observations_of_mark = shared.observations_of_mark
+            self.inventories_of_holder = shared.inventories_of_holder
+            self.inventories_of_state = shared.inventories_of_state
+            return self
         for oid, o in self.observations.items():
             for mark in marks_of(o.get("items", [])):
                 self.observations_of_mark[mark].append(oid)
@@ -153,7 +160,7 @@ class Facts:
             embargoes=self.embargoes,
             screenings=self.screenings,
             trust=self.trust,
-        ).index()
+        ).index(shared=self)
 
     def euc_of(self, licence: Doc) -> Doc | None:
         return self.eucs.get(
