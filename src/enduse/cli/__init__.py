@@ -16,6 +16,7 @@ from enduse.cli import (
     report,
     risk,
     screening,
+    serve,
     shipping,
     verify,
     witness,
@@ -46,6 +47,7 @@ app.add_typer(screening.lists_app, name="lists")
 app.command("screen")(screening.screen_command)
 app.command("risk")(risk.command)
 app.command("trace")(risk.trace_command)
+app.command("serve")(serve.command)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from enduse.workflow.audit import audit
 from enduse.workflow.imports import record_bundle
 from enduse.workflow.logbook import lock_publication, publish
 from enduse.workflow.screening import screen_pending, versions
+from enduse.workflow.tokens import issue_token
 from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
 
@@ -239,6 +240,19 @@ def users_list() -> None:
         for u in users
     ]
     print_rows(["name", "role", "authority", "party", "status"], rows)
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="the user the token acts as")],
+    as_user: Annotated[str | None, typer.Option("--as", help="the admin doing this")] = None,
+) -> None:
+    """Print a new API token for a user, once: only its SHA-256 is kept."""
+    with user_errors():
+        sessions = open_registry(home(), database_url())
+        with sessions() as session, session.begin():
+            token = issue_token(session, name, _as(session, as_user))
+    emit(token)
 
 
 @users_app.command("disable")

@@ -216,3 +216,13 @@ class ScreeningRow(Base):
     )  # best first, as `enduse screen --json`
     strongest: Mapped[str | None] = mapped_column(String(16))  # "strong", "review" or None
     __table_args__ = (UniqueConstraint("party", "list_version", "denials_version"),)
+
+
+class ApiTokenRow(Base):
+    """An API token of a user, kept as its SHA-256 only: the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(ForeignKey("users.name"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,124 @@
+"""The API over the workflow: tokens, roles, JSON errors with reason and path (both databases)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from builders import AT, fresh_euc, make_pki, with_claims
+from enduse.api.app import create_app
+from enduse.docs.signing import sign_euc
+from enduse.domain.bundle import load_bundle_text
+from enduse.registry.db import session_factory
+from enduse.scenarios import scenario_text
+from enduse.workflow.imports import record_bundle
+from enduse.workflow.tokens import issue_token
+from enduse.workflow.users import add_user
+
+SEED = json.loads(scenario_text())
+
+
+@pytest.fixture
+def api(engine, tmp_path):  # type: ignore[no-untyped-def]
+    sessions = session_factory(engine)
+    bundle = copy.deepcopy(SEED)
+    bundle["eucs"].append(fresh_euc())
+    tokens = {}
+    with sessions() as session, session.begin():
+        record_bundle(session, bundle)
+        for name, role, authority, party in [
+            ("bob", "exporter", None, "p-exporter"), ("mallory", "exporter", None, "p-broker"),
+            ("olga", "licensing_officer", "RS-EXPORT", None), ("ann", "analyst", None, None),
+        ]:  # fmt: skip
+            add_user(session, name, role, authority=authority, party=party)
+            tokens[name] = {"Authorization": f"Bearer {issue_token(session, name)}"}
+    pki = make_pki(tmp_path / "pki")
+    return TestClient(create_app(sessions, pki)), tokens, pki
+
+
+def application(number: str, quantity: int) -> dict:
+    return {"licence_number": number, "exporting_state": "RS", "authority": "RS-EXPORT",
+            "applicant": "p-exporter", "euc": {"issuing_authority": "CZ-MOD", "euc_number": "CZ-MOD-2026-0007"},
+            "items": [{"euc_line": 1, "quantity": quantity}]}  # fmt: skip
+
+
+def test_public_verification_with_what_the_registry_knows(api):
+    client, _, pki = api
+    payload = sign_euc(load_bundle_text(scenario_text()).bundle, "CZ-MOD-2025-0042", pki, "CZ-MOD")
+    r = client.post("/api/v1/verify", json={"payload": payload, "at": AT.isoformat()})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["result"] == "valid" and body["online"]["registered"] is True
+    forged = with_claims(payload, lambda c: c[-70000].update(country_of_final_destination="UA"))
+    assert (
+        client.post("/api/v1/verify", json={"payload": forged, "at": AT.isoformat()}).json()[
+            "result"
+        ]
+        == "bad_signature"
+    )
+    assert client.post("/api/v1/verify", json={"payload": "x" * 9000}).status_code == 422
+
+
+def test_tokens_and_roles_are_checked_on_every_route(api):
+    client, tokens, _ = api
+    assert client.get("/api/v1/licences").status_code == 401
+    assert (
+        client.get("/api/v1/licences", headers={"Authorization": "Bearer eut_nope"}).status_code
+        == 401
+    )
+    assert [
+        x["licence_number"]
+        for x in client.get("/api/v1/licences", headers=tokens["mallory"]).json()
+    ] == []
+    assert len(client.get("/api/v1/licences", headers=tokens["bob"]).json()) == 2
+    assert client.get("/api/v1/licences/RS-2025-0107", headers=tokens["mallory"]).status_code == 404
+    r = client.post("/api/v1/licences", json=application("RS-API-1", 10), headers=tokens["ann"])
+    assert r.status_code == 403 and r.json()["error"]["reason"] == "forbidden_role"
+    assert client.get("/api/v1/risk", headers=tokens["bob"]).status_code == 403
+
+
+def test_apply_decide_and_errors_with_their_path(api):
+    client, tokens, _ = api
+    r = client.post("/api/v1/licences", json=application("RS-API-1", 101), headers=tokens["bob"])
+    assert r.status_code == 422
+    assert (
+        r.json()["error"]["path"] == "$.items[0].quantity"
+        and r.json()["error"]["reason"] == "overdraw"
+    )
+    assert (
+        client.post(
+            "/api/v1/licences", json=application("RS-API-1", 60), headers=tokens["bob"]
+        ).status_code
+        == 201
+    )
+    r = client.post("/api/v1/licences/RS-API-1/decision", json={"status": "issued", "date": "2026-02-01"},
+                    headers=tokens["olga"])  # fmt: skip
+    assert r.status_code == 200 and r.json()["signed"].startswith("LIC1:")
+    r = client.post(
+        "/api/v1/licences/RS-API-1/decision", json={"status": "bogus"}, headers=tokens["olga"]
+    )
+    assert r.status_code == 422 and r.json()["error"]["path"] == "$.status"
+    assert (
+        client.post(
+            "/api/v1/licences/NOPE/decision", json={"status": "issued"}, headers=tokens["olga"]
+        ).status_code
+        == 404
+    )
+
+
+def test_the_risk_report_and_the_openapi_spec(api):
+    client, tokens, _ = api
+    r = client.get(
+        "/api/v1/risk",
+        params={"licence": "RS-2025-0107", "at": "2025-07-01"},
+        headers=tokens["ann"],
+    )
+    assert r.status_code == 200
+    assert ("C1", "RS-2025-0107") in {(f["rule"], f["subject"]["id"]) for f in r.json()["findings"]}
+    spec = client.get("/api/v1/openapi.json").json()
+    assert (
+        "/api/v1/verify" in spec["paths"] and "/api/v1/licences/{number}/decision" in spec["paths"]
+    )
