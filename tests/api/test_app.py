@@ -122,3 +122,46 @@ def test_the_risk_report_and_the_openapi_spec(api):
     assert (
         "/api/v1/verify" in spec["paths"] and "/api/v1/licences/{number}/decision" in spec["paths"]
     )
+
+
+def test_the_rest_of_a_transfer_through_the_api(api):
+    client, tokens, _ = api
+    assert (
+        client.post(
+            "/api/v1/licences", json=application("RS-API-2", 100), headers=tokens["bob"]
+        ).status_code
+        == 201
+    )
+    client.post(
+        "/api/v1/licences/RS-API-2/decision",
+        json={"status": "issued", "date": "2026-02-01"},
+        headers=tokens["olga"],
+    )
+    shipment = {"shipment_id": "SH-API-1", "licence_number": "RS-API-2", "date": "2026-03-01",
+                "route": ["RS", "CZ"], "items": [{"licence_line": 1, "quantity": 100, "lots": ["L-1"]}]}  # fmt: skip
+    assert (
+        client.post("/api/v1/shipments", json=shipment, headers=tokens["mallory"]).status_code
+        == 403
+    )
+    r = client.post("/api/v1/shipments", json=shipment, headers=tokens["bob"])
+    assert r.status_code == 201, r.json()
+    again = client.post(
+        "/api/v1/shipments", json=shipment | {"shipment_id": "SH-API-2"}, headers=tokens["bob"]
+    )
+    assert (
+        again.status_code == 422 and again.json()["error"]["path"] == "$.licence_number"
+    )  # exhausted
+    r = client.post("/api/v1/reexport-requests", json={
+        "request_id": "RX-API-1", "request_type": "re_export", "requesting_party": "p-exporter",
+        "original_licence": "RS-API-2", "items": [{"licence_line": 1, "quantity": 10}], "proposed_destination": "PL",
+    }, headers=tokens["bob"])  # fmt: skip
+    assert r.status_code == 201, r.json()
+    r = client.post("/api/v1/reexport-requests/RX-API-1/decision", json={"outcome": "refused", "criteria": [7]},
+                    headers=tokens["olga"])  # fmt: skip
+    assert r.status_code == 200 and r.json()["signed"].startswith("RXC1:")
+    assert (
+        client.post(
+            "/api/v1/eucs", json={"payload": "EUC1:garbage"}, headers=tokens["olga"]
+        ).json()["error"]["path"]
+        == "$.signed"
+    )

@@ -27,8 +27,12 @@ from enduse.risk.config import load_config
 from enduse.risk.engine import evaluate, report
 from enduse.risk.facts import load_facts
 from enduse.risk.scope import case_subjects
+from enduse.workflow.deliveries import add_delivery, add_signed_delivery
+from enduse.workflow.eucs import register_euc, register_signed_euc
 from enduse.workflow.licensing import apply, decide
+from enduse.workflow.reexports import decide_reexport, request_reexport
 from enduse.workflow.roles import Action, PermissionDenied, Role, User, authorize
+from enduse.workflow.shipping import ship
 from enduse.workflow.tokens import authenticate
 
 API = "/api/v1"
@@ -61,6 +65,13 @@ class Decision(BaseModel):
     on: Day | None = Field(default=None, alias="date")
     valid_from: Day | None = None
     valid_until: Day | None = None
+    criteria: list[int | str] = Field(default_factory=list, max_length=8)
+
+
+class ReexportDecision(BaseModel):
+    outcome: str = Field(max_length=32)
+    on: Day | None = Field(default=None, alias="date")
+    conditions: list[str] = Field(default_factory=list, max_length=50)
     criteria: list[int | str] = Field(default_factory=list, max_length=8)
 
 
@@ -173,6 +184,42 @@ def create_app(
                 valid_until=body.valid_until, criteria=body.criteria, sign=signer_of(pki),
             )  # fmt: skip
             return licence.to_json()
+
+    @app.post(f"{API}/eucs", tags=["eucs"], status_code=201)
+    def register_an_euc(body: dict[str, Any], user: Caller) -> dict[str, Any]:
+        """An EUC as a record, or `{"payload": "EUC1:..."}` verified against the trust list first."""
+        with sessions() as session, session.begin():
+            if set(body) == {"payload"} and isinstance(body["payload"], str):
+                return register_signed_euc(session, user, body["payload"], pki.store()).to_json()
+            return register_euc(session, user, body).to_json()
+
+    @app.post(f"{API}/shipments", tags=["shipments"], status_code=201)
+    def record_a_shipment(body: dict[str, Any], user: Caller) -> dict[str, Any]:
+        with sessions() as session, session.begin():
+            return ship(session, user, body).to_json()
+
+    @app.post(f"{API}/dvcs", tags=["shipments"], status_code=201)
+    def register_a_dvc(body: dict[str, Any], user: Caller) -> dict[str, Any]:
+        """A DVC as a record (the issuing customs), or `{"payload": "DVC1:..."}` verified first."""
+        with sessions() as session, session.begin():
+            if set(body) == {"payload"} and isinstance(body["payload"], str):
+                return add_signed_delivery(session, user, body["payload"], pki.store()).to_json()
+            return add_delivery(session, user, body).to_json()
+
+    @app.post(f"{API}/reexport-requests", tags=["re-exports"], status_code=201)
+    def request_a_reexport(body: dict[str, Any], user: Caller) -> dict[str, Any]:
+        with sessions() as session, session.begin():
+            return request_reexport(session, user, body).to_json()
+
+    @app.post(f"{API}/reexport-requests/{{request_id}}/decision", tags=["re-exports"])
+    def decide_a_reexport(request_id: str, body: ReexportDecision, user: Caller) -> dict[str, Any]:
+        with sessions() as session, session.begin():
+            if session.get(m.ReexportRequestRow, request_id) is None:
+                raise NotFound("$.request_id", f"no request {request_id!r}")
+            return decide_reexport(
+                session, user, request_id, body.outcome, on=body.on, conditions=body.conditions or None,
+                criteria=body.criteria, sign=signer_of(pki),
+            ).to_json()  # fmt: skip
 
     @app.get(f"{API}/risk", tags=["analysis"])
     def risk_report(
