@@ -165,3 +165,16 @@ def test_the_rest_of_a_transfer_through_the_api(api):
         ).json()["error"]["path"]
         == "$.signed"
     )
+
+
+def test_traces_through_the_api(api):
+    client, tokens, _ = api
+    r = client.get("/api/v1/trace", params={"licence": "RS-2025-0131"}, headers=tokens["ann"])
+    assert r.status_code == 200 and r.json()["paths"][0]["effective_destination"] == "UA"
+    lot = client.get("/api/v1/trace", params={"lot": "SM-122-25-007"}, headers=tokens["ann"]).json()
+    assert lot["origins"][0]["licence"] == "RS-2025-0131"
+    assert client.get("/api/v1/trace", headers=tokens["ann"]).json()["error"]["reason"] == "missing"
+    assert (
+        client.get("/api/v1/trace", params={"licence": "NOPE"}, headers=tokens["ann"]).status_code
+        == 404
+    )

@@ -48,6 +48,7 @@ MATRIX = [
     ("POST", "/api/v1/dvcs", DVC, {"customs"}),
     ("POST", "/api/v1/reexport-requests", REQUEST, {"exporter", "issuing_authority"}),
     ("GET", "/api/v1/risk?at=2025-07-01", None, {"licensing_officer", "analyst", "admin"}),
+    ("GET", "/api/v1/trace?licence=RS-2025-0131", None, {"licensing_officer", "analyst", "admin"}),
 ]
 
 

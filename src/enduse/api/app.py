@@ -21,12 +21,13 @@ from enduse.docs.doctypes import DOC_TYPES, MAX_PAYLOAD_CHARS, document_id
 from enduse.docs.local_pki import LocalPki
 from enduse.docs.signing import signer_of
 from enduse.docs.verify import verify
-from enduse.domain.errors import DomainError, json_path
+from enduse.domain.errors import DomainError, Problem, json_path
 from enduse.registry import models as m
 from enduse.risk.config import load_config
 from enduse.risk.engine import evaluate, report
 from enduse.risk.facts import load_facts
 from enduse.risk.scope import case_subjects
+from enduse.risk.trace import trace_licence, trace_mark
 from enduse.workflow.deliveries import add_delivery, add_signed_delivery
 from enduse.workflow.eucs import register_euc, register_signed_euc
 from enduse.workflow.licensing import apply, decide
@@ -220,6 +221,21 @@ def create_app(
                 session, user, request_id, body.outcome, on=body.on, conditions=body.conditions or None,
                 criteria=body.criteria, sign=signer_of(pki),
             ).to_json()  # fmt: skip
+
+    @app.get(f"{API}/trace", tags=["analysis"])
+    def trace(
+        user: Caller, session: Reader, licence: str | None = None, lot: str | None = None
+    ) -> dict[str, Any]:
+        """Where a licence's goods went (`licence`), or where a lot or serial came from (`lot`)."""
+        authorize(user, Action.REPORT)
+        if (licence is None) == (lot is None):
+            raise DomainError([Problem("$.licence", "missing", "give licence or lot, one of them")])
+        facts = load_facts(session)
+        if licence is not None:
+            if licence not in facts.licences:
+                raise NotFound("$.licence", f"no licence {licence!r}")
+            return trace_licence(facts, licence)
+        return trace_mark(facts, lot or "")
 
     @app.get(f"{API}/risk", tags=["analysis"])
     def risk_report(
