@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from enduse.risk.facts import Facts
+from enduse.risk.facts import Facts, marks_of
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,11 @@ class Hop:
                 "date": self.date, "marks": list(self.marks), "evidence": self.evidence}  # fmt: skip
 
 
-def _marks(items: list[dict[str, Any]]) -> set[str]:
-    return {m for i in items for m in (*i.get("lots", []), *i.get("serials", []))}
-
-
 def movement_graph(facts: Facts) -> nx.MultiDiGraph:
     """States as nodes; every recorded or observed movement of goods as an edge with its hop."""
     graph = nx.MultiDiGraph()
     for sid, s in facts.shipments.items():
-        route, marks = s.get("route", []), tuple(sorted(_marks(s.get("items", []))))
+        route, marks = s.get("route", []), tuple(sorted(marks_of(s.get("items", []))))
         for a, b in pairwise(route):
             graph.add_edge(a, b, hop=Hop(a, b, "shipment", f"shipment:{sid}", s["date"], marks,
                                          {"licence": s["licence_number"], "route": route}))  # fmt: skip
@@ -55,14 +51,14 @@ def movement_graph(facts: Facts) -> nx.MultiDiGraph:
             if euc:
                 a, b = euc["country_of_final_destination"], r["proposed_destination"]
                 graph.add_edge(a, b, hop=Hop(a, b, "reexport", f"reexport_request:{rid}", decision.get("date"),
-                                             tuple(sorted(_marks(r.get("items", [])))),
+                                             tuple(sorted(marks_of(r.get("items", [])))),
                                              {"outcome": decision["outcome"], "licence": r["original_licence"]}))  # fmt: skip
     for oid, o in facts.observations.items():
-        marks = tuple(sorted(_marks(o.get("items", []))))
+        marks = tuple(sorted(marks_of(o.get("items", []))))
         stops = [x for x in (o.get("from_state"), *o.get("via_states", []), o.get("to_state")) if x]
         if len(stops) == 1 and marks:  # seen only where it ended: it came from where it was sent
             origins = {facts.euc_of(facts.licences[facts.shipments[s]["licence_number"]])["country_of_final_destination"]  # type: ignore[index]
-                       for s, ship in facts.shipments.items() if set(marks) & _marks(ship.get("items", []))
+                       for s, ship in facts.shipments.items() if set(marks) & marks_of(ship.get("items", []))
                        and facts.licences.get(ship["licence_number"]) and facts.euc_of(facts.licences[ship["licence_number"]])}  # fmt: skip
             stops = (
                 [*sorted(origins - {stops[0]}), stops[0]][-2:] if origins - {stops[0]} else stops
@@ -125,14 +121,14 @@ def trace_licence(facts: Facts, number: str) -> dict[str, Any]:
         facts.shipments_of_licence.get(number, []), key=lambda s: facts.shipments[s]["date"]
     ):
         s = facts.shipments[sid]
-        marks = _marks(s.get("items", []))
+        marks = marks_of(s.get("items", []))
         route = s.get("route", [])
         hops = [Hop(a, b, "shipment", f"shipment:{sid}", s["date"], tuple(sorted(marks)), {"route": route})
                 for a, b in pairwise(route)]  # fmt: skip
         for dvc_number in facts.dvcs_of_shipment.get(sid, []):
             dvc = facts.dvcs[dvc_number]
             hops.append(Hop(route[-1], route[-1], "delivery", f"delivery_verification:{dvc_number}",
-                            dvc["arrival_date"], tuple(sorted(_marks(dvc.get("items", [])))),
+                            dvc["arrival_date"], tuple(sorted(marks_of(dvc.get("items", [])))),
                             {"delivered_to": dvc.get("delivered_to"), "scope": dvc.get("delivery_scope")}))  # fmt: skip
         end = route[-1] if route else declared
         onward = (
@@ -156,7 +152,7 @@ def trace_mark(facts: Facts, mark: str) -> dict[str, Any]:
     everywhere it was seen."""
     origins = []
     for sid, s in facts.shipments.items():
-        if mark in _marks(s.get("items", [])):
+        if mark in marks_of(s.get("items", [])):
             licence = facts.licences.get(s["licence_number"], {})
             euc = facts.euc_of(licence) if licence else None
             origins.append({
@@ -171,17 +167,17 @@ def trace_mark(facts: Facts, mark: str) -> dict[str, Any]:
         {"observation": oid, "kind": o["kind"], "date": o["date"], "from_state": o.get("from_state"),
          "to_state": o.get("to_state"), "status": o.get("status"), "source": o.get("source")}
         for oid, o in sorted(facts.observations.items(), key=lambda kv: kv[1]["date"])
-        if mark in _marks(o.get("items", []))
+        if mark in marks_of(o.get("items", []))
     ]  # fmt: skip
     certified = [
         {"dvc": n, "arrival_date": d["arrival_date"], "issuing_authority": d["issuing_authority"],
          "delivered_to": d.get("delivered_to"), "licence": d["licence_number"]}
-        for n, d in facts.dvcs.items() if mark in _marks(d.get("items", []))
+        for n, d in facts.dvcs.items() if mark in marks_of(d.get("items", []))
     ]  # fmt: skip
     moved_on = [
         {"reexport_request": rid, "to": r["proposed_destination"],
          "outcome": (r.get("decision") or {}).get("outcome", "pending"), "licence": r["original_licence"]}
-        for rid, r in facts.reexports.items() if mark in _marks(r.get("items", []))
+        for rid, r in facts.reexports.items() if mark in marks_of(r.get("items", []))
     ]  # fmt: skip
     return {
         "mark": mark,
@@ -216,7 +212,7 @@ def record_graph(facts: Facts) -> nx.DiGraph:
         link(f"party:{lic['applicant']}", f"licence:{number}", "applied")
     for sid, s in facts.shipments.items():
         link(f"licence:{s['licence_number']}", f"shipment:{sid}", "shipped")
-        for m in _marks(s.get("items", [])):
+        for m in marks_of(s.get("items", [])):
             link(f"shipment:{sid}", f"lot:{m}", "carried")
         if s.get("route"):
             link(f"shipment:{sid}", f"state:{s['route'][-1]}", "to")
@@ -231,7 +227,7 @@ def record_graph(facts: Facts) -> nx.DiGraph:
             (r.get("decision") or {}).get("outcome", "pending"),
         )
     for oid, o in facts.observations.items():
-        for m in _marks(o.get("items", [])):
+        for m in marks_of(o.get("items", [])):
             link(f"lot:{m}", f"observation:{oid}", "seen")
         if o.get("to_state"):
             link(f"observation:{oid}", f"state:{o['to_state']}", "to")

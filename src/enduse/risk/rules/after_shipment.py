@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from enduse.risk.facts import Facts
+from enduse.risk.facts import Facts, marks_of
 from enduse.risk.findings import Finding, rule
 
 
@@ -39,14 +39,8 @@ def _covers(request: dict[str, Any], obs: dict[str, Any], seen: set[str]) -> boo
     decided = (request.get("decision") or {}).get("date")
     if decided and decided > obs["date"]:
         return False
-    named = _lots(request.get("items", []))
+    named = marks_of(request.get("items", []))
     return not named or seen <= named
-
-
-def _lots(items: list[dict[str, Any]]) -> set[str]:
-    return {lot for item in items for lot in item.get("lots", [])} | {
-        s for item in items for s in item.get("serials", [])
-    }
 
 
 @rule("G6", subject="licence", severity="high")
@@ -67,7 +61,7 @@ def moved_on_without_consent(
         destination = euc["country_of_final_destination"]
         marks: dict[str, str] = {}
         for sid in facts.shipments_of_licence.get(number, []):
-            for mark in _lots(facts.shipments[sid].get("items", [])):
+            for mark in marks_of(facts.shipments[sid].get("items", [])):
                 marks[mark] = sid
         if not marks:
             continue
@@ -77,7 +71,7 @@ def moved_on_without_consent(
         ]  # fmt: skip
         candidates = {oid for m in marks for oid in facts.observations_of_mark.get(m, [])}
         for obs in (facts.observations[oid] for oid in sorted(candidates)):
-            seen = marks.keys() & _lots(obs.get("items", []))
+            seen = marks.keys() & marks_of(obs.get("items", []))
             if (
                 not counts(obs)
                 or not seen

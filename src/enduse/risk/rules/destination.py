@@ -6,21 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from enduse.domain.calibre import CalibreError, normalise_calibre
 from enduse.domain.control_list import ControlEntryError, parse_control_entry
-from enduse.risk.facts import Facts
+from enduse.risk.facts import Facts, marks_of
 from enduse.risk.findings import Finding, rule
-
-
-@lru_cache(maxsize=65536)  # a registry names few calibres, a million times
-def _calibre(text: str | None) -> str | None:
-    try:
-        return normalise_calibre(text) if text else None
-    except (CalibreError, ValueError):
-        return None
+from enduse.risk.rules.goods import calibre_of
 
 
 def _categories(facts: Facts, licence: dict[str, Any]) -> set[str]:
@@ -122,14 +113,12 @@ def seen_elsewhere(facts: Facts, params: dict[str, Any], today: date) -> Iterato
         if euc is None:
             continue
         marks = {m for sid in facts.shipments_of_licence.get(number, [])
-                 for i in facts.shipments[sid].get("items", []) for m in (*i.get("lots", []), *i.get("serials", []))}  # fmt: skip
+                 for m in marks_of(facts.shipments[sid].get("items", []))}  # fmt: skip
         for oid in sorted({o for m in marks for o in facts.observations_of_mark.get(m, [])}):
             obs = facts.observations[oid]
             if obs.get("status") == "denied":  # a denied sighting is none
                 continue
-            seen = marks & {
-                m for i in obs.get("items", []) for m in (*i.get("lots", []), *i.get("serials", []))
-            }
+            seen = marks & marks_of(obs.get("items", []))
             where = obs.get("to_state") or obs.get("from_state")
             if seen and where and where != euc["country_of_final_destination"]:
                 yield Finding("G5", "high", "licence", number, f"lots of this licence observed in {where}",
@@ -138,7 +127,7 @@ def seen_elsewhere(facts: Facts, params: dict[str, Any], today: date) -> Iterato
 
 def _need(inventory: dict[str, Any] | None) -> dict[str, Decimal]:
     need = (inventory or {}).get("annual_need") or {}
-    return {c: Decimal(str(q)) for k, q in need.items() if (c := _calibre(k))}
+    return {c: Decimal(str(q)) for k, q in need.items() if (c := calibre_of(k))}
 
 
 @rule("D1", subject="licence", severity="medium")
@@ -154,7 +143,7 @@ def beyond_plausible_need(facts: Facts, params: dict[str, Any], today: date) -> 
         lines = {i["line"]: i for i in euc.get("items", [])}
         for item in licence.get("items", []):
             line = lines.get(item.get("euc_line"))
-            calibre = _calibre((line or {}).get("calibre"))
+            calibre = calibre_of((line or {}).get("calibre"))
             if (
                 calibre in need
                 and item.get("quantity")
@@ -178,7 +167,7 @@ def split_orders(facts: Facts, params: dict[str, Any], today: date) -> Iterator[
             continue
         lines = {i["line"]: i for i in euc.get("items", [])}
         for item in licence.get("items", []):
-            calibre = _calibre((lines.get(item.get("euc_line")) or {}).get("calibre"))
+            calibre = calibre_of((lines.get(item.get("euc_line")) or {}).get("calibre"))
             if calibre and item.get("quantity"):
                 orders[(euc["end_user"], calibre)].append(
                     (

@@ -12,10 +12,9 @@ from enduse.docs.compact import extract_parties
 from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
 from enduse.docs.forgery import open_payload
 from enduse.docs.verify import verify
+from enduse.domain.ledger import RESERVING
 from enduse.risk.facts import Facts
 from enduse.risk.findings import Finding, rule
-
-LIVE = ("applied", "under_review", "issued", "suspended", "exhausted")
 
 
 @rule("A1", subject="euc", severity="high")
@@ -38,7 +37,7 @@ def euc_reused(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Fi
             for item in lic.get("items", []):
                 if item.get("euc_line") not in certified or item.get("quantity") is None:
                     continue
-                live = lic.get("status") in LIVE
+                live = lic.get("status") in RESERVING
                 took = (
                     Decimal(str(item["quantity"]))
                     if live

@@ -15,7 +15,8 @@ from enduse.risk.findings import Finding, rule
 
 
 @lru_cache(maxsize=65536)  # a registry names few calibres, a million times
-def _calibre(text: str | None) -> str | None:
+def calibre_of(text: str | None) -> str | None:
+    """The canonical calibre, or None when there is none or it is ambiguous."""
     if not text:
         return None
     try:
@@ -50,7 +51,7 @@ def ammunition_nobody_fires(facts: Facts, params: dict[str, Any], today: date) -
         for item in licence.get("items", []):
             line = lines.get(item.get("euc_line"))
             if line and _ammunition(line.get("control_entry")) and line.get("calibre"):
-                if _calibre(line["calibre"]):
+                if calibre_of(line["calibre"]):
                     wanted.append(line)
                 else:
                     yield Finding("C1", "low", "licence", number,
@@ -65,21 +66,21 @@ def ammunition_nobody_fires(facts: Facts, params: dict[str, Any], today: date) -
                           {"end_user": euc["end_user"], "inventory": None,
                            "calibres": [line["calibre"] for line in wanted]})  # fmt: skip
             continue
-        fielded = {c for c in map(_calibre, inventory.get("calibres", [])) if c}
-        unclear = [c for c in inventory.get("calibres", []) if not _calibre(c)]
+        fielded = {c for c in map(calibre_of, inventory.get("calibres", [])) if c}
+        unclear = [c for c in inventory.get("calibres", []) if not calibre_of(c)]
         if unclear:  # "7.62 mm" alone could be several cartridges: say so, never guess
             yield Finding("C1", "low", "licence", number,
                           f"inventory calibres {', '.join(unclear)} are ambiguous: not compared",
                           {"end_user": euc["end_user"], "ambiguous": unclear})  # fmt: skip
-        unfit = [line for line in wanted if _calibre(line["calibre"]) not in fielded]
+        unfit = [line for line in wanted if calibre_of(line["calibre"]) not in fielded]
         if unfit:
-            calibres = ", ".join(_calibre(line["calibre"]) or "" for line in unfit)
+            calibres = ", ".join(calibre_of(line["calibre"]) or "" for line in unfit)
             yield Finding(
                 "C1", "high", "licence", number,
                 f"ammunition for {calibres}: end user {euc['end_user']} fields no weapon for it",
                 {"euc": f"{euc['issuing_authority']}:{euc['euc_number']}", "end_user": euc["end_user"],
                  "lines": [{"euc_line": line["line"], "description": line.get("description"),
-                            "calibre": _calibre(line["calibre"]), "quantity": line.get("quantity")}
+                            "calibre": calibre_of(line["calibre"]), "quantity": line.get("quantity")}
                            for line in unfit],
                  "inventory": {"calibres": sorted(fielded), "as_of": inventory.get("as_of"),
                                "source": inventory.get("source")}},

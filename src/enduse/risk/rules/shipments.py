@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from enduse.risk.facts import Facts
+from enduse.risk.facts import Facts, marks_of
 from enduse.risk.findings import Finding, rule
 
 RECEIVING_ROLES = ("consignee", "freight_forwarder")
@@ -136,18 +136,12 @@ def delivery_differs(facts: Facts, params: dict[str, Any], today: date) -> Itera
     """A DVC whose lots, serials or receiving party differ from the shipment certifies other
     goods, or another delivery, than the ones that left."""
     for sid, shipment in facts.shipments.items():
-        sent = {
-            m
-            for i in shipment.get("items", [])
-            for m in (*i.get("lots", []), *i.get("serials", []))
-        }
+        sent = marks_of(shipment.get("items", []))
         licence = facts.licences.get(shipment["licence_number"])
         euc = facts.euc_of(licence) if licence else None
         for number in facts.dvcs_for_shipment(sid):
             dvc = facts.dvcs[number]
-            got = {
-                m for i in dvc.get("items", []) for m in (*i.get("lots", []), *i.get("serials", []))
-            }
+            got = marks_of(dvc.get("items", []))
             problems = []
             if sent and got and got - sent:
                 problems.append(f"lots/serials not shipped: {', '.join(sorted(got - sent))}")
