@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from enduse.domain.errors import DomainError, Problem
 
@@ -56,30 +57,16 @@ def check_application(
 ) -> None:
     """Refuse (naming every item) an application that would overdraw its EUC."""
     left = remaining(euc_lines, uses)
-    problems = []
-    asked: dict[int, Decimal] = {}
-    for i, (euc_line, quantity) in enumerate(wanted):
-        path = f"$.items[{i}]"
-        if euc_line is None or euc_line not in left:
-            problems.append(
-                Problem(f"{path}.euc_line", "unknown_line", f"the EUC has no line {euc_line}")
-            )
-            continue
-        if quantity is None or quantity <= 0:
-            problems.append(Problem(f"{path}.quantity", "invalid", "a positive quantity is needed"))
-            continue
-        asked[euc_line] = asked.get(euc_line, Decimal(0)) + quantity
-        if asked[euc_line] > left[euc_line]:
-            problems.append(
-                Problem(
-                    f"{path}.quantity",
-                    "overdraw",
-                    f"EUC line {euc_line}: {_plain(left[euc_line])} of {_plain(euc_lines[euc_line])} "
-                    f"left, {_plain(asked[euc_line])} asked",
-                )
-            )
-    if problems:
-        raise DomainError(problems)
+    used = {line: euc_lines[line] - left[line] for line in euc_lines}
+    check_draw(euc_lines, used, wanted, line_field="euc_line", what="EUC")
+
+
+def drawn(items: Iterable[Any], line_field: str) -> list[tuple[int | None, Decimal | None]]:
+    """(line, quantity) of each item of a request: what `check_draw` is asked for."""
+    return [
+        (getattr(i, line_field), None if i.quantity is None else Decimal(str(i.quantity)))
+        for i in items
+    ]
 
 
 def check_draw(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from enduse.docs.trust_list import TrustStore
 from enduse.docs.verify import verify
 from enduse.domain.errors import DomainError, Problem
-from enduse.domain.ledger import check_draw
+from enduse.domain.ledger import check_draw, drawn
 from enduse.domain.shipment import DeliveryVerification
 from enduse.registry import models as m
 from enduse.workflow.recording import (
@@ -118,10 +118,7 @@ def _record(session: Session, dvc: DeliveryVerification) -> DeliveryVerification
         )
     if problems:
         raise DomainError(problems)
-    wanted = [
-        (i.licence_line, None if i.quantity is None else Decimal(str(i.quantity)))
-        for i in dvc.items
-    ]
+    wanted = drawn(dvc.items, "licence_line")
     if shipment is not None:
         check_draw(
             _shipment_lines(session, shipment.shipment_id),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from enduse.docs.doctypes import DOC_TYPES
 from enduse.domain.errors import DomainError, Problem
-from enduse.domain.ledger import LicenceUse, check_application
+from enduse.domain.ledger import LicenceUse, check_application, drawn
 from enduse.domain.licence import Licence
 from enduse.domain.lifecycle import check_licence_transition
 from enduse.registry import models as m
@@ -118,10 +118,7 @@ def apply(session: Session, user: User, application: dict[str, Any]) -> Licence:
     if problems:
         raise DomainError(problems)
     lines = dict(session.execute(select(m.EucItemRow.line, m.EucItemRow.quantity).where(m.EucItemRow.euc_pk == euc.pk)).all())  # fmt: skip
-    wanted = [
-        (i.euc_line, None if i.quantity is None else Decimal(str(i.quantity)))
-        for i in licence.items
-    ]
+    wanted = drawn(licence.items, "euc_line")
     check_application(lines, _uses(session, euc.pk), wanted)
     record_new(session, "licences", licence, "licence_applied")
     return licence

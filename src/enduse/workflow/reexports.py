@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from enduse.docs.doctypes import DOC_TYPES
 from enduse.domain.errors import DomainError, Problem
-from enduse.domain.ledger import check_draw
+from enduse.domain.ledger import check_draw, drawn
 from enduse.domain.lifecycle import check_reexport_decision
 from enduse.domain.reexport import ReexportRequest
 from enduse.registry import models as m
@@ -68,10 +67,7 @@ def request_reexport(session: Session, user: User, data: Any) -> ReexportRequest
             [Problem("$.original_euc", "invalid",
                      f"licence {licence.licence_number} is for EUC {euc.issuing_authority}:{euc.euc_number}")]
         )  # fmt: skip
-    wanted = [
-        (i.licence_line, None if i.quantity is None else Decimal(str(i.quantity)))
-        for i in request.items
-    ]
+    wanted = drawn(request.items, "licence_line")
     check_draw(
         licensed_lines(session, licence.licence_number), {}, wanted,
         line_field="licence_line", what=f"licence {licence.licence_number}",

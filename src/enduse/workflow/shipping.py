@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from enduse.domain.errors import DomainError, Problem
-from enduse.domain.ledger import check_draw, fully_drawn
+from enduse.domain.ledger import check_draw, drawn, fully_drawn
 from enduse.domain.licence import Licence
 from enduse.domain.lifecycle import SHIPPABLE
 from enduse.domain.shipment import Shipment
@@ -42,13 +42,6 @@ def shipped_lines(session: Session, licence_number: str) -> dict[int, Decimal]:
         .group_by(m.ShipmentItemRow.licence_line)
     )
     return {line: total for line, total in rows if line is not None and total is not None}
-
-
-def _quantities(items: list[Any], line_field: str) -> list[tuple[int | None, Decimal | None]]:
-    return [
-        (getattr(i, line_field), None if i.quantity is None else Decimal(str(i.quantity)))
-        for i in items
-    ]
 
 
 @atomic
@@ -86,7 +79,7 @@ def ship(session: Session, user: User, data: Any) -> Shipment:
         raise DomainError(problems)
     licensed = licensed_lines(session, row.licence_number)
     shipped = shipped_lines(session, row.licence_number)
-    wanted = _quantities(shipment.items, "licence_line")
+    wanted = drawn(shipment.items, "licence_line")
     check_draw(
         licensed, shipped, wanted, line_field="licence_line", what=f"licence {row.licence_number}"
     )
