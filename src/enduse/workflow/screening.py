@@ -77,13 +77,14 @@ def _party_queries(party: dict[str, Any]) -> list[Query]:
 
 
 def screen_party(
-    party: dict[str, Any],
+    queries: list[Query],
     screener: Screener | None,
     denials: list[tuple[EntityProxy, dict[str, Any]]],
 ) -> list[Hit]:
-    """Hits for a party under any of its names, best score per listed entity, best first."""
+    """Hits for a party under any of its names (`_party_queries`), best score per listed
+    entity, best first."""
     best: dict[tuple[str, str], Hit] = {}
-    for query in _party_queries(party):
+    for query in queries:
         found = screener.screen(query) if screener else []
         probe = query_entity(query.name, query.schema, query.country, query.identifiers)
         for proxy, denial in denials:
@@ -120,9 +121,10 @@ def screen_pending(session: Session, screener: Screener | None, *, limit: int | 
         return 0
     denials = denial_entities(session)
     for party in parties:
-        hits = screen_party(party.document, screener, denials)
+        queries = _party_queries(party.document)
+        hits = screen_party(queries, screener, denials)
         strongest = max((h.strength for h in hits), key=STRENGTH_ORDER.__getitem__, default=None)
-        if not _party_queries(party.document):
+        if not queries:
             strongest = UNSCREENED
         session.add(
             m.ScreeningRow(
