@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from enduse.cli.common import err, fail, local_pki, out, parse_time, user_errors
-from enduse.cli.fields import items, record_input
+from enduse.cli.common import err, local_pki, out, parse_time, user_errors
+from enduse.cli.fields import items, record_input, signed_input
 from enduse.cli.registry import in_registry
-from enduse.docs.qr import read_qr
 from enduse.workflow.deliveries import add_delivery, add_signed_delivery
 from enduse.workflow.users import get_user
 
@@ -46,10 +45,8 @@ def add_command(
 ) -> None:
     """Register a DVC; never more than was shipped. A signed payload is verified first."""
     with user_errors():
-        if payload is not None or image is not None:
-            if file is not None or (payload is not None and image is not None):
-                raise fail("give a JSON file, --payload or --image: one of them", 2)
-            signed = payload if payload is not None else read_qr(image)  # type: ignore[arg-type]
+        signed = signed_input(file, payload, image)
+        if signed is not None:
             when = parse_time(at, "--at")
             trust = local_pki().store()
             dvc, logged = in_registry(

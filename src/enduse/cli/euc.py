@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from enduse.cli.common import emit, err, fail, local_pki, out, parse_time, user_errors
-from enduse.cli.fields import record_input
+from enduse.cli.fields import record_input, signed_input
 from enduse.cli.registry import in_registry
-from enduse.docs.qr import read_qr, write_qr
+from enduse.docs.qr import write_qr
 from enduse.docs.signing import sign_euc
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, load_bundle_text
 from enduse.files import read_capped
@@ -59,10 +59,8 @@ def register(
     """Register an EUC in the registry. A payload is verified against the trust list first and
     refused with its reason code; the parties it embeds are recorded if the registry lacks them."""
     with user_errors():
-        if payload is not None or image is not None:
-            if file is not None or (payload is not None and image is not None):
-                raise fail("give a JSON file, --payload or --image: one of them", 2)
-            signed = payload if payload is not None else read_qr(image)  # type: ignore[arg-type]
+        signed = signed_input(file, payload, image)
+        if signed is not None:
             when, trust = parse_time(at, "--at"), local_pki().store()
             euc, logged = in_registry(
                 lambda s: register_signed_euc(s, get_user(s, as_user), signed, trust, at=when)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from enduse.cli.common import USAGE, fail
+from enduse.docs.qr import read_qr
 from enduse.files import read_capped
 
 MAX_RECORD_BYTES = 1 << 20
@@ -82,3 +83,13 @@ def euc_ref(value: str | None, option: str = "--euc") -> dict[str, str] | None:
             f"{option} {value!r}: expected ISSUER:NUMBER, e.g. CZ-MOD:CZ-MOD-2025-0042", USAGE
         )
     return {"issuing_authority": issuer, "euc_number": number}
+
+
+def signed_input(file: Path | None, payload: str | None, image: Path | None) -> str | None:
+    """The signed payload given by --payload or --image, or None when a JSON file (or nothing)
+    gives the record instead; more than one of the three is a usage error."""
+    if sum(x is not None for x in (file, payload, image)) > 1:
+        raise fail("give a JSON file, --payload or --image: one of them", USAGE)
+    if image is not None:
+        return read_qr(image)
+    return payload
