@@ -52,6 +52,8 @@ def test_public_verification_with_what_the_registry_knows(api):
     assert r.status_code == 200
     body = r.json()
     assert body["result"] == "valid" and body["online"]["registered"] is True
+    # the registry recorded this EUC from a bundle, unsigned: this signed form was never logged
+    assert body["online"]["logged"] is False and body["online"]["inclusion_proof"] is None
     forged = with_claims(payload, lambda c: c[-70000].update(country_of_final_destination="UA"))
     assert (
         client.post("/api/v1/verify", json={"payload": forged, "at": AT.isoformat()}).json()[

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
@@ -20,16 +17,11 @@ from enduse.domain.bundle import MAX_BUNDLE_BYTES, bundle_json
 from enduse.files import read_capped, write_durably
 from enduse.registry.bundle_io import export_bundle
 from enduse.registry.local import open_registry
-from enduse.registry.models import LogEntryRow, PartyRow, ScreeningRow
-from enduse.screening.index import IndexMissing
-from enduse.screening.screen import Screener
-from enduse.screening.store import ListStore, StoreError
 from enduse.tlog.local import LocalLog
 from enduse.tlog.log import LogError
+from enduse.workflow import follow_up
 from enduse.workflow.audit import audit
 from enduse.workflow.imports import record_bundle
-from enduse.workflow.logbook import lock_publication, publish
-from enduse.workflow.screening import screen_pending, versions
 from enduse.workflow.tokens import issue_token
 from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
@@ -61,91 +53,21 @@ def in_registry(operation: Callable[[Session], T]) -> tuple[T, str]:
     return result, publish_changes(sessions) + "; " + screen_changes(sessions)
 
 
-SCREEN_BATCH = 50
-
-
 def screen_changes(sessions) -> str:  # type: ignore[no-untyped-def]
-    """Screen the parties not yet screened against the current lists and denials (new parties,
-    or all of them after a list update), in batches, each committed. A failure here is reported,
-    not raised: the change that came before was already recorded, and the next command resumes."""
-    try:
-        return _screen_changes(sessions)
-    except (sqlite3.Error, SQLAlchemyError, OSError, ValueError, IndexMissing, StoreError) as e:
-        return f"screening stopped ({str(e).splitlines()[0]}); the next command resumes it"
+    """Screen what waits for screening, with a progress bar (see workflow.follow_up)."""
+    with Progress(TextColumn("screening parties"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True) as progress:  # fmt: skip
+        task = progress.add_task("screening", total=None)
 
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-def _lists_loaded() -> bool:
-    path = screening_home() / "lists.sqlite"
-    if not path.exists():
-        return False
-    store = ListStore(path)
-    try:
-        return store.version > 0
-    finally:
-        store.close()
-
-
-def _screen_changes(sessions) -> str:  # type: ignore[no-untyped-def]
-    with sessions() as session:
-        screener = None
-        try:
-            screener = Screener(screening_home())
-        except IndexMissing:
-            if _lists_loaded():
-                raise  # lists exist but their index does not: screening against none would lie
-        try:
-            now = versions(session, screener)
-            done = (
-                select(func.count())
-                .select_from(ScreeningRow)
-                .where(
-                    ScreeningRow.list_version == now.lists,
-                    ScreeningRow.denials_version == now.denials,
-                )
-            )
-            waiting = (session.scalar(select(func.count()).select_from(PartyRow)) or 0) - (
-                session.scalar(done) or 0
-            )
-            session.rollback()
-            if waiting <= 0:
-                return "every party screened"
-            screened = 0
-            with Progress(TextColumn("screening parties"), BarColumn(), MofNCompleteColumn(),
-                          console=err, transient=True) as progress:  # fmt: skip
-                task = progress.add_task("screening", total=waiting)
-                while True:
-                    with session.begin():
-                        n = screen_pending(session, screener, limit=SCREEN_BATCH)
-                    if not n:
-                        break
-                    screened += n
-                    progress.advance(task, n)
-        finally:
-            if screener is not None:
-                screener.close()
-    lists = f"lists version {now.lists}" if screener else "no lists loaded"
-    return f"screened {screened} parties ({lists}, {now.denials} denials)"
+        return follow_up.screen_changes(sessions, screening_home(), advance)
 
 
 def publish_changes(sessions) -> str:  # type: ignore[no-untyped-def]
     """Append what the registry queued to the log; say what happened."""
-    local = LocalLog(home(), key_passphrase(), database_url())
-    try:
-        local.vkey()
-    except LogError:
-        with sessions() as session:
-            waiting = session.scalar(select(func.count()).where(LogEntryRow.log_index.is_(None)))
-        return f"no log yet: {waiting} changes wait for `enduse log init --origin ...`"
-    try:
-        with sessions() as session, session.begin():
-            lock_publication(session)  # before the log is opened: what it reads is then current
-            with local.writer() as log:
-                done = publish(session, log)
-    except LogError as e:
-        return f"the log was not written ({e}); the changes wait, and the next command appends them"
-    return f"logged {done.appended} changes" + (
-        f" ({done.recovered} recovered)" if done.recovered else ""
-    )
+    return follow_up.publish_changes(sessions, LocalLog(home(), key_passphrase(), database_url()))
 
 
 registry_app = typer.Typer(no_args_is_help=True, help="The registry as a whole.")

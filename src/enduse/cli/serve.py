@@ -1,24 +1,36 @@
-"""`enduse serve`: the API (and, to come, the UI, the log and the witness) in one process."""
+"""`enduse serve`: the API, the UI, the log and (when configured) the witness in one process."""
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from typing import Annotated
 
 import typer
 
 from enduse.cli.common import err, local_pki
-from enduse.config import database_url, home
+from enduse.config import database_url, home, key_passphrase, screening_home
 
 
 def build_app():  # type: ignore[no-untyped-def]
     """The application of this installation (a factory: each worker builds its own)."""
     from enduse.api.app import create_app
     from enduse.registry.local import open_registry
+    from enduse.tlog.local import LocalLog
 
     return create_app(
         open_registry(home(), database_url()), local_pki(),
         open_registry(home(), database_url(), read_only=True),
+        log_dir=LocalLog(home(), key_passphrase(), database_url()), lists=screening_home(),
+        secure_cookies=os.environ.get("ENDUSE_INSECURE_COOKIES") != "1",
     )  # fmt: skip
+
+
+def loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def command(
@@ -26,9 +38,17 @@ def command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
 ) -> None:
-    """Serve the API under /api/v1 (OpenAPI at /api/v1/openapi.json)."""
+    """Serve the API (/api/v1, OpenAPI at /api/v1/openapi.json), the UI (/), the log (/log/).
+
+    Session cookies are Secure (HTTPS only) unless the server listens on loopback, where the
+    browser reaches it over plain HTTP; put a TLS proxy in front of any other address.
+    """
     import uvicorn
 
-    err.print(f"enduse on http://{host}:{port}/api/v1/docs", markup=False)
+    if loopback(host):
+        os.environ["ENDUSE_INSECURE_COOKIES"] = "1"  # inherited by the workers
+    else:
+        os.environ.pop("ENDUSE_INSECURE_COOKIES", None)
+    err.print(f"enduse on http://{host}:{port}/ (API: /api/v1/docs)", markup=False)
     uvicorn.run("enduse.cli.serve:build_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")  # fmt: skip
+                log_level="warning", proxy_headers=True)  # fmt: skip

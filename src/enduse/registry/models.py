@@ -181,6 +181,7 @@ class UserRow(Base):
     authority: Mapped[str | None] = mapped_column(ForeignKey("authorities.id"))
     party: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
     disabled: Mapped[bool] = mapped_column(default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id; None: no web login
 
 
 class LogEntryRow(Base):
@@ -226,3 +227,15 @@ class ApiTokenRow(Base):
     user: Mapped[str] = mapped_column(ForeignKey("users.name"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie's secret kept as its SHA-256, with the session's CSRF
+    token; server-side, so signing out or disabling the user ends it at once."""
+
+    __tablename__ = "web_sessions"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(ForeignKey("users.name"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

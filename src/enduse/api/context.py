@@ -1,0 +1,67 @@
+"""One installation, as the web server sees it: registry sessions, PKI, log, screening lists."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from enduse.docs.local_pki import LocalPki
+from enduse.docs.trust_list import TrustStore
+from enduse.tlog.local import LocalLog
+from enduse.tlog.log import LogError, TileLog
+from enduse.tlog.witness import Witness
+from enduse.workflow.follow_up import publish_changes, screen_changes
+
+
+@dataclass
+class Installation:
+    sessions: sessionmaker[Session]
+    pki: LocalPki
+    readers: sessionmaker[Session] | None = None  # read-only snapshots; `sessions` if None
+    log: LocalLog | None = None
+    lists: Path | None = None  # the screening lists' directory
+    witness: Witness | None = None
+    secure_cookies: bool = True  # False only for plain-HTTP loopback (tests, demo)
+    _log_reader: TileLog | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def read(self) -> sessionmaker[Session]:
+        return self.readers or self.sessions
+
+    def trust(self) -> TrustStore:
+        return self.pki.store()
+
+    def log_reader(self) -> TileLog | None:
+        """The log as of its latest checkpoint; reopened only when the checkpoint changed."""
+        if self.log is None:
+            return None
+        try:
+            current = self.log.storage.read("checkpoint")
+        except OSError:
+            return None
+        if current is None:
+            return None
+        with self._lock:
+            cached = self._log_reader
+            if cached is None or cached.checkpoint_text.encode("utf-8") != current:
+                try:
+                    cached = self._log_reader = self.log.reader()
+                except LogError:
+                    return None
+            return cached
+
+    def publish(self) -> str:
+        """Append the changes a request committed to the log (before answering it)."""
+        if self.log is None:
+            return "no log configured"
+        return publish_changes(self.sessions, self.log)
+
+    def screen(self) -> str:
+        """Screen parties a request added (after answering it: screening a name takes time)."""
+        if self.lists is None:
+            return "no screening lists configured"
+        return screen_changes(self.sessions, self.lists)

@@ -1,0 +1,194 @@
+"""The pages over HTTP: sign-in and sessions, CSRF, the desk, the case, decisions, trace, log,
+public verification (tests/web/test_browser.py drives the same pages in Chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from builders import with_claims
+from enduse.docs.qr import qr_png
+from enduse.registry import models as m
+from enduse.registry.db import session_factory
+from installation import PASSWORD, build_site
+
+
+@pytest.fixture
+def site(engine, tmp_path):  # type: ignore[no-untyped-def]
+    return build_site(engine, tmp_path)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field in the page"
+    return found.group(1)
+
+
+def signed_in(site, name: str = "olga") -> TestClient:  # type: ignore[no-untyped-def]
+    client = TestClient(site.app, follow_redirects=False)
+    form = client.get("/login")
+    r = client.post("/login", data={"username": name, "password": PASSWORD, "next": "/",
+                                    "csrf": csrf_of(form.text)})  # fmt: skip
+    assert r.status_code == 303, r.text
+    return client
+
+
+def test_pages_need_a_session_and_a_wrong_password_gets_none(site):
+    client = TestClient(site.app, follow_redirects=False)
+    for path in ("/", "/cases/RS-2025-0131", "/trace", "/screening", "/explore/log"):
+        r = client.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+    form = client.get("/login")
+    r = client.post("/login", data={"username": "olga", "password": "wrong password!!",
+                                    "csrf": csrf_of(form.text)})  # fmt: skip
+    assert r.status_code == 401 and "Wrong user name or password" in r.text
+    assert not any(c.startswith("enduse_session") for c in client.cookies)
+    # the same answer for a user that does not exist (no user enumeration)
+    r = client.post("/login", data={"username": "nobody", "password": PASSWORD,
+                                    "csrf": csrf_of(r.text)})  # fmt: skip
+    assert r.status_code == 401 and "Wrong user name or password" in r.text
+
+
+def test_sign_in_needs_the_forms_csrf_token(site):
+    client = TestClient(site.app, follow_redirects=False)
+    client.get("/login")
+    r = client.post("/login", data={"username": "olga", "password": PASSWORD, "csrf": "forged"})
+    assert r.status_code == 403
+    assert client.get("/").status_code == 303  # still signed out
+
+
+def test_the_session_cookie_is_http_only_strict_and_secure_when_asked(engine, tmp_path):
+    site = build_site(engine, tmp_path, secure_cookies=True)
+    client = TestClient(site.app, base_url="https://testserver", follow_redirects=False)
+    form = client.get("/login")
+    r = client.post("/login", data={"username": "olga", "password": PASSWORD,
+                                    "csrf": csrf_of(form.text)})  # fmt: skip
+    cookie = next(
+        v for k, v in r.headers.multi_items() if k == "set-cookie" and "__Host-enduse_session" in v
+    )
+    assert (
+        "HttpOnly" in cookie
+        and "Secure" in cookie
+        and "SameSite=strict" in cookie
+        and "Path=/" in cookie
+    )
+    assert client.get("/").status_code == 200
+
+
+def test_the_dashboard_ranks_cases_by_risk(site):
+    client = signed_in(site)
+    r = client.get("/?at=2025-07-01")
+    assert r.status_code == 200
+    order = re.findall(r'class="case-link">([^<]+)<', r.text)
+    scores = [int(s) for s in re.findall(r'<span class="score">(\d+)</span>', r.text)]
+    assert order and scores == sorted(scores, reverse=True)
+    assert order[0] == "RS-2025-0131"  # the BG licence whose lots turned up in Ukraine
+    assert "Content-Security-Policy" in r.headers and r.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_case_page_shows_flags_parties_ledger_and_the_verified_euc(site):
+    client = signed_in(site)
+    html = client.get(f"/cases/{site.application}").text
+    assert "Red flags" in html and "Quantity ledger" in html and "Parties and screening" in html
+    assert ">VALID: all checks passed<" in html.replace("\n", "")
+    assert 'class="qr"' in html and "<svg" in html  # the EUC drawn as its QR code
+    assert "Sumadija Munitions" in html and 'name="criteria"' in html
+    assert "this licence 40" in html and "others 0" in html  # the ledger of line 1
+    r = client.get("/cases/RS-2025-0107?at=2025-07-01")
+    assert r.status_code == 200
+    assert "Recorded without a signed form" in r.text and "SH-2025-0001" in r.text
+    assert client.get("/cases/NO-SUCH").status_code == 404
+
+
+def test_deciding_a_case_needs_csrf_and_the_authority(site, engine):
+    officer = signed_in(site)
+    page = officer.get("/cases/RS-2025-0107")
+    r = officer.post("/cases/RS-2025-0107/decision", data={"status": "suspended", "csrf": "x"})
+    assert r.status_code == 403
+    r = officer.post(
+        "/cases/RS-2025-0107/decision", data={"status": "suspended", "csrf": csrf_of(page.text)}
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("done=suspended")
+    with session_factory(engine)() as session:
+        assert session.get(m.LicenceRow, "RS-2025-0107").status == "suspended"
+        entry = session.scalars(select(m.LogEntryRow).order_by(m.LogEntryRow.seq.desc())).first()
+        assert entry.record == "licences:RS-2025-0107" and entry.log_index is not None  # logged
+    # revoking needs criteria: refused, named, nothing changed
+    page = officer.get("/cases/RS-2025-0107")
+    r = officer.post(
+        "/cases/RS-2025-0107/decision", data={"status": "revoked", "csrf": csrf_of(page.text)}
+    )
+    assert r.status_code == 422 and "criteri" in r.text
+    # an analyst sees the case but may not decide it
+    analyst = signed_in(site, "ann")
+    page = analyst.get("/cases/RS-2025-0107")
+    assert "Only a licensing officer" in page.text
+    r = analyst.post(
+        "/cases/RS-2025-0107/decision", data={"status": "issued", "csrf": csrf_of(page.text)}
+    )
+    assert r.status_code == 403
+    with session_factory(engine)() as session:
+        assert session.get(m.LicenceRow, "RS-2025-0107").status == "suspended"
+
+
+def test_roles_that_do_not_analyse_do_not_see_cases(site):
+    customs = signed_in(site, "carl")
+    assert customs.get("/cases/RS-2025-0107").status_code == 403
+    assert customs.get("/trace?licence=RS-2025-0131").status_code == 403
+    assert customs.get("/").status_code == 200
+    exporter = signed_in(site, "bob")
+    assert "RS-2025-0107" in exporter.get("/").text  # its own applications
+    assert exporter.get("/screening?name=x").status_code == 403
+
+
+def test_the_trace_page_draws_the_goods_reaching_another_state(site):
+    client = signed_in(site)
+    r = client.get("/trace?licence=RS-2025-0131")
+    assert r.status_code == 200
+    assert '<svg class="trace"' in r.text and "goods reached UA" in r.text
+    assert ">UA</text>" in r.text and ">BG</text>" in r.text
+    r = client.get("/trace?lot=SM-122-25-007")
+    assert ">UA</text>" in r.text
+
+
+def test_the_log_explorer_shows_the_checkpoint_and_proves_a_record(site):
+    client = signed_in(site)
+    r = client.get("/explore/log")
+    assert "enduse.test/log" in r.text and "Latest checkpoint" in r.text
+    r = client.get("/explore/log?record=licences:RS-2025-0107", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "<html" not in r.text  # an htmx fragment
+    assert "c2sp.org/tlog-proof@v1" in r.text
+
+
+def test_logout_ends_the_session_server_side(site):
+    client = signed_in(site)
+    page = client.get("/")
+    cookies = dict(client.cookies)
+    r = client.post("/logout", data={"csrf": csrf_of(page.text)})
+    assert r.status_code == 303
+    replay = TestClient(site.app, follow_redirects=False, cookies=cookies)
+    assert replay.get("/").status_code == 303  # the old cookie no longer works
+
+
+def test_verify_page_pasted_uploaded_and_forged(site):
+    client = TestClient(site.app)
+    form = client.get("/verify")
+    assert form.status_code == 200 and 'capture="environment"' in form.text
+    at = "2026-06-01T12:00"
+    r = client.post("/verify", data={"payload": site.signed_euc, "at": at})
+    assert ">VALID<" in r.text and "Registered, log entry" in r.text and "inclusion proof" in r.text
+    r = client.post("/verify", data={"payload": site.signed_euc, "at": "2028-06-01"})
+    assert "NOT VALID" in r.text and "expired" in r.text
+    png = qr_png(site.signed_euc)
+    r = client.post("/verify", data={"at": at}, files={"image": ("euc.png", png, "image/png")})
+    assert r.status_code == 200 and ">VALID<" in r.text and "CZ-MOD-2026-0007" in r.text
+    forged = with_claims(
+        site.signed_euc, lambda c: c[-70000].update(country_of_final_destination="UA")
+    )
+    r = client.post("/verify", data={"payload": forged, "at": at})
+    assert "NOT VALID" in r.text and "bad_signature" in r.text
+    r = client.post("/verify", files={"image": ("x.png", b"not an image", "image/png")})
+    assert r.status_code == 422 and "No enduse QR code" in r.text
