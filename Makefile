@@ -18,7 +18,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/enduse demo
+	$(BIN)/enduse demo --serve
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -9,13 +9,17 @@ scenario in the registry and its log, audits both, and prints its red flags.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from datetime import UTC, date, datetime, timedelta
+from importlib.resources import as_file, files
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from enduse.cli.common import err, local_pki, out, print_rows, user_errors
-from enduse.config import database_url, home, key_passphrase
+from enduse.config import database_url, home, key_passphrase, screening_home
 from enduse.docs.doctypes import DOC_TYPES, DOCUMENT_CLAIM
 from enduse.docs.forgery import altered, look_alike
 from enduse.docs.local_pki import LocalPki, PkiError
@@ -24,16 +28,22 @@ from enduse.docs.signing import sign_euc
 from enduse.docs.verify import verify
 from enduse.domain.bundle import Bundle, load_bundle_text
 from enduse.registry.local import open_registry
-from enduse.registry.models import PartyRow
+from enduse.registry.models import LicenceRow, PartyRow, UserRow
 from enduse.risk.config import load_config
 from enduse.risk.engine import evaluate
 from enduse.risk.facts import load_facts
 from enduse.scenarios import scenario_text
+from enduse.screening.lists import load_list
 from enduse.tlog.local import LocalLog
 from enduse.tlog.log import LogError
 from enduse.workflow.audit import audit
+from enduse.workflow.eucs import register_signed_euc
+from enduse.workflow.follow_up import lists_loaded, publish_changes, screen_changes
 from enduse.workflow.imports import record_bundle
+from enduse.workflow.licensing import apply
 from enduse.workflow.logbook import publish
+from enduse.workflow.logins import set_password
+from enduse.workflow.users import add_user, get_user
 
 PKI_START = date(2025, 1, 1)  # the scenario's documents date from 2025
 CHECK_AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -46,10 +56,20 @@ FUNCTION_DOCS = {
 }
 
 
-def command() -> None:
-    """Run the seed scenario: PKI, signed EUCs as QR codes, verification, a forgery rejected."""
+def command(
+    serve: Annotated[
+        bool, typer.Option(help="then start the web server and print demo logins")
+    ] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="the web server's port")] = 8000,
+) -> None:
+    """Run the seed scenario: PKI, signed EUCs as QR codes, verification, a forgery rejected,
+    the registry and its log, screening, red flags; with --serve, the whole story in a browser."""
     with user_errors():
         _run()
+        logins = _desk()
+        _flags()
+    if serve:
+        _serve(port, logins)
 
 
 def _ensure_pki(pki: LocalPki, bundle: Bundle) -> None:
@@ -158,6 +178,66 @@ def _registry(bundle: Bundle) -> None:
     )
     for problem in result.problems:
         out.print(f"  {problem}", markup=False)
+
+
+DEMO_USERS = {  # name: (role, authority, party)
+    "officer": ("licensing_officer", "RS-EXPORT", None),
+    "analyst": ("analyst", None, None),
+    "exporter": ("exporter", None, "p-exporter"),
+    "customs": ("customs", "BG-CUSTOMS", None),
+    "ministry": ("issuing_authority", "CZ-MOD", None),
+    "admin": ("admin", None, None),
+}
+DEMO_EUC, DEMO_APPLICATION = "CZ-MOD-2026-0900", "RS-2026-0900"
+
+
+def _desk() -> dict[str, tuple[str, str]]:
+    """The demo list loaded and every party screened; a fresh EUC registered from its signed
+    form with an application waiting for the officer; one user per role with a new password."""
+    lists = screening_home()
+    if not lists_loaded(lists):
+        with as_file(files("enduse.scenarios") / "demo-sanctions.ftm.json") as path:
+            load_list(lists, path, "enduse_demo")
+        err.print("loaded the demo sanctions list", markup=False)
+    sessions = open_registry(home(), database_url())
+    logins: dict[str, tuple[str, str]] = {}
+    with sessions() as session, session.begin():
+        for name, (role, authority, party) in DEMO_USERS.items():
+            if session.get(UserRow, name) is None:
+                add_user(session, name, role, authority=authority, party=party)
+            password = secrets.token_urlsafe(12)
+            set_password(session, name, password)
+            logins[name] = (role, password)
+    pki = local_pki()
+    with sessions() as session, session.begin():
+        if session.get(LicenceRow, DEMO_APPLICATION) is None:
+            today = datetime.now(UTC).date()
+            data = json.loads(scenario_text())
+            euc = dict(data["eucs"][0], euc_number=DEMO_EUC, date_of_issue=today.isoformat(),
+                       valid_until=(today + timedelta(days=365)).isoformat())  # fmt: skip
+            euc["items"] = [
+                dict(euc["items"][0], quantity=5000),
+                dict(euc["items"][1], quantity=200000),
+            ]
+            data["eucs"].append(euc)
+            payload = sign_euc(load_bundle_text(json.dumps(data)).bundle, DEMO_EUC, pki, "CZ-MOD")
+            register_signed_euc(session, get_user(session, "ministry"), payload, pki.store())
+            apply(session, get_user(session, "exporter"), {
+                "licence_number": DEMO_APPLICATION, "exporting_state": "RS", "authority": "RS-EXPORT",
+                "applicant": "p-exporter", "euc": {"issuing_authority": "CZ-MOD", "euc_number": DEMO_EUC},
+                "items": [{"euc_line": 1, "quantity": 2000}, {"euc_line": 2, "quantity": 100000}],
+            })  # fmt: skip
+            write_qr(payload, home() / "demo" / "qr" / f"{DEMO_EUC}.png")
+    err.print(
+        publish_changes(sessions, LocalLog(home(), key_passphrase(), database_url())), markup=False
+    )
+    err.print(screen_changes(sessions, lists), markup=False)
+    return logins
+
+
+def _flags() -> None:
+    """The scenario's red flags, after screening (B1 needs the screening results)."""
+    sessions = open_registry(home(), database_url())
     with sessions() as session:
         facts = load_facts(session)
     facts.trust = local_pki().store()
@@ -172,6 +252,19 @@ def _registry(bundle: Bundle) -> None:
     )
     out.print("Try: enduse risk --licence RS-2025-0131 --at 2025-07-01 --json; enduse trace --licence RS-2025-0131",
               markup=False)  # fmt: skip
+
+
+def _serve(port: int, logins: dict[str, tuple[str, str]]) -> None:
+    import uvicorn
+
+    url = f"http://127.0.0.1:{port}/"
+    print_rows(["user", "role", "password"], [[n, r, p] for n, (r, p) in logins.items()],
+               "Demo logins (new passwords each run)")  # fmt: skip
+    out.print(f"Open {url} and sign in; start with 'officer'. Verify a QR code at {url}verify "
+              f"(images in {home() / 'demo' / 'qr'}). Ctrl-C stops the server.", markup=False)  # fmt: skip
+    os.environ["ENDUSE_INSECURE_COOKIES"] = "1"  # plain HTTP on loopback
+    uvicorn.run("enduse.cli.serve:build_app", factory=True, host="127.0.0.1", port=port,
+                log_level="warning")  # fmt: skip
 
 
 def _style(reason: str) -> str:

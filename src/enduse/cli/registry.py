@@ -11,7 +11,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy.orm import Session
 
-from enduse.cli.common import emit, err, out, print_rows, stdout_may_close, user_errors
+from enduse.cli.common import (
+    emit,
+    err,
+    out,
+    print_rows,
+    read_stdin,
+    stdout_may_close,
+    user_errors,
+)
 from enduse.config import database_url, home, key_passphrase, screening_home
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, bundle_json
 from enduse.files import read_capped, write_durably
@@ -22,6 +30,7 @@ from enduse.tlog.log import LogError
 from enduse.workflow import follow_up
 from enduse.workflow.audit import audit
 from enduse.workflow.imports import record_bundle
+from enduse.workflow.logins import MAX_PASSWORD, set_password
 from enduse.workflow.tokens import issue_token
 from enduse.workflow.users import add_user, disable_user, get_user, list_users
 
@@ -175,6 +184,24 @@ def users_token(
         with sessions() as session, session.begin():
             token = issue_token(session, name, _as(session, as_user))
     emit(token)
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="the user who signs in to the web UI")],
+    stdin: Annotated[bool, typer.Option("--stdin", help="read the password from stdin")] = False,
+    as_user: Annotated[str | None, typer.Option("--as", help="the admin doing this")] = None,
+) -> None:
+    """Set a user's web password (asked twice, not echoed; kept as an argon2id hash)."""
+    with user_errors():
+        if stdin:
+            password = read_stdin(MAX_PASSWORD + 2).rstrip("\r\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        sessions = open_registry(home(), database_url())
+        with sessions() as session, session.begin():
+            set_password(session, name, password, _as(session, as_user))
+    out.print(f"password set for {name}", markup=False)
 
 
 @users_app.command("disable")
