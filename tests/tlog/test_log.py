@@ -229,6 +229,29 @@ def test_a_crashed_batch_leaves_nothing_to_serve(tmp_path, monkeypatch):
     assert again.entry(250) == b"entry 250"
 
 
+def test_a_crashed_batch_past_the_next_tile_leaves_no_partial_tile(tmp_path, monkeypatch):
+    """10 entries, then a batch of 590 dies before its checkpoint: it wrote full tiles 000 and
+    001 and partial tiles at index 002; the next writer removes all of them."""
+    log, verifier, signer = new_log(tmp_path)
+    log.append(entries(0, 10))
+    storage = DirectoryStorage(tmp_path)
+    writer = TileLog.open(storage, verifier, signer)
+
+    def crash(data):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "write_checkpoint", crash)
+    with pytest.raises(KeyboardInterrupt):
+        writer.append([b"lost %d" % i for i in range(590)])
+    assert (tmp_path / "tile" / "0" / "002.p" / "88").exists()
+    monkeypatch.undo()
+    TileLog.open(DirectoryStorage(tmp_path), verifier, signer)
+    assert not (tmp_path / "tile" / "0" / "002.p" / "88").exists()
+    assert not (tmp_path / "tile" / "entries" / "002.p" / "88").exists()
+    assert not (tmp_path / "tile" / "0" / "001").exists()
+    assert (tmp_path / "tile" / "0" / "000.p" / "10").exists()
+
+
 def test_older_published_checkpoints_are_kept_for_proofs(tmp_path):
     log, _, _ = new_log(tmp_path)
     log.append(entries(0, 10))

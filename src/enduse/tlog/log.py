@@ -139,8 +139,11 @@ class TileLog:
                 present = self.storage.existing(chunk)
                 found |= present
                 if len(present) < len(chunk):
+                    missing = next(i for i, p in enumerate(chunk, start) if p not in present)
                     break
                 start += 64
+            if missing > index:  # a batch that wrote full tiles past the edge ends in a partial
+                found |= self.storage.existing([path(missing, w) for w in range(1, WIDTH)])
             yield from sorted(found)
             if not found and level >= 0 and count < WIDTH:
                 return
