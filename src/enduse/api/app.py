@@ -13,8 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enduse.api.context import Installation
 from enduse.api.errors import install_error_handlers
+from enduse.api.limits import DEFAULT_LIMIT, BodyLimit
 from enduse.api.routes import analysis, bundles, log, public, records
 from enduse.docs.local_pki import LocalPki
+from enduse.docs.qr import MAX_FILE_BYTES
+from enduse.domain.bundle import MAX_BUNDLE_BYTES
 from enduse.tlog.local import LocalLog
 from enduse.tlog.witness import Witness
 
@@ -60,4 +63,14 @@ def build(inst: Installation, *, ui: bool = True) -> FastAPI:
         from enduse.web.pages import mount_ui
 
         mount_ui(app, inst)
+    app.add_middleware(BodyLimit, limit_for=body_limit)
     return app
+
+
+def body_limit(path: str) -> int:
+    """The largest body a route takes: a bundle, a photographed QR code, else 1 MiB."""
+    if path == f"{API}/bundles":
+        return MAX_BUNDLE_BYTES + 1024
+    if path == "/verify":
+        return MAX_FILE_BYTES + 64 * 1024
+    return DEFAULT_LIMIT
