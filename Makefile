@@ -17,10 +17,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# Debian's Chromium for the browser tests (tests/web/test_browser.py): nothing is downloaded
+# at test time. Installed with apt-get when missing, through sudo unless already root.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
+	{ $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
 demo: $(VENV)/.installed
 	$(BIN)/enduse demo --serve
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test | $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test

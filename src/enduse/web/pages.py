@@ -201,7 +201,8 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
         return _case_page(request, who, number, _day(at), done=done)
 
     def _case_page(request: Request, who: Any, number: str, today: Any, *, done: str | None = None,
-                   error: str | None = None, status: int = 200) -> Response:  # fmt: skip
+                   error: str | None = None, status: int = 200, chosen: str | None = None,
+                   chosen_criteria: tuple[int, ...] = ()) -> Response:  # fmt: skip
         with inst.read() as session:
             facts = desk.facts(session)
             if number not in facts.licences:
@@ -228,6 +229,7 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
             "ledger": desk_module.ledger(facts, number), "events": desk_module.timeline(facts, number),
             "euc_signed": signed, "euc_check": euc_check, "euc_qr": qr_svg(signed, scale=3) if signed else None,
             "decisions": DECISIONS, "criteria": CRITERIA, "done": done, "error": error,
+            "chosen": chosen, "chosen_criteria": chosen_criteria,
             "today": today, "can_decide": who.user.role is Role.LICENSING_OFFICER
                 and who.user.authority == lic.get("authority"),
         }, status=status, who=who)  # fmt: skip
@@ -254,8 +256,10 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
             message = e.first.message if isinstance(e, DomainError) else str(e)
             code = 403 if isinstance(e, PermissionDenied) else 422
             who = visitor(inst, request)
-            return await run_in_threadpool(_case_page, request, who, number, _day(None),
-                                           error=message, status=code)  # fmt: skip
+            chosen_criteria = tuple(int(c) for c in criteria if c.isdigit())
+            return await run_in_threadpool(lambda: _case_page(
+                request, who, number, _day(None), error=message, status=code, chosen=status,
+                chosen_criteria=chosen_criteria))  # fmt: skip
         await run_in_threadpool(inst.publish)
         return RedirectResponse(f"/cases/{quote(number)}?done={quote(status)}", status_code=303)
 
