@@ -70,7 +70,7 @@ def build(inst: Installation, *, ui: bool = True) -> FastAPI:
 def body_limit(path: str) -> int:
     """The largest body a route takes: a bundle, a photographed QR code, else 1 MiB."""
     if path == f"{API}/bundles":
-        return MAX_BUNDLE_BYTES + 1024
+        return MAX_BUNDLE_BYTES
     if path == "/verify":
         return MAX_FILE_BYTES + 64 * 1024
     return DEFAULT_LIMIT

@@ -23,6 +23,10 @@ class NotFound(LookupError):
         self.path = path
 
 
+class TooLarge(ValueError):
+    """A request body over its route's limit (413, as the body-limit middleware answers)."""
+
+
 class Conflict(ValueError):
     """A request that is well formed but cannot apply to the current state (e.g. no log yet)."""
 
@@ -67,6 +71,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(_: Request, e: NotFound) -> JSONResponse:
         return error_response(404, "not_found", str(e), e.path)
+
+    @app.exception_handler(TooLarge)
+    async def too_large(_: Request, e: TooLarge) -> JSONResponse:
+        return error_response(413, "too_large", str(e), "$")
 
     @app.exception_handler(Conflict)
     async def conflict(_: Request, e: Conflict) -> JSONResponse:

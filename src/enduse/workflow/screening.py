@@ -140,8 +140,12 @@ def screenings_of(session: Session, party: str, at: datetime | None = None) -> l
     """A party's screenings, newest first; with `at`, only what was known by then."""
     query = select(m.ScreeningRow).where(m.ScreeningRow.party == party)
     if at is not None:
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)  # a moment without a zone is UTC
         if session.get_bind().dialect.name == "sqlite":  # stored as naive UTC there
-            at = at.astimezone(UTC).replace(tzinfo=None)
+            try:
+                at = at.astimezone(UTC).replace(tzinfo=None)
+            except (OverflowError, ValueError):  # past year 1 or 9999 once in UTC
+                at = datetime.min if at.year < 5000 else datetime.max
         query = query.where(m.ScreeningRow.screened_at <= at)
     return list(
         session.scalars(query.order_by(m.ScreeningRow.screened_at.desc(), m.ScreeningRow.pk.desc()))

@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from enduse.api.auth import token_caller
 from enduse.api.context import Installation
+from enduse.api.errors import TooLarge
 from enduse.domain.bundle import MAX_BUNDLE_BYTES, bundle_json
-from enduse.domain.errors import DomainError, Problem
 from enduse.registry.bundle_io import export_bundle
 from enduse.workflow.imports import record_bundle
 from enduse.workflow.roles import Action, authorize
@@ -20,12 +20,12 @@ async def capped_body(request: Request, limit: int) -> bytes:
     """The request body, refused once it passes `limit` bytes (before holding more)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise DomainError([Problem("$", "too_large", f"a bundle has at most {limit} bytes")])
+        raise TooLarge(f"a bundle has at most {limit} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise DomainError([Problem("$", "too_large", f"a bundle has at most {limit} bytes")])
+            raise TooLarge(f"a bundle has at most {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 

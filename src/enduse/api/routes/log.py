@@ -11,6 +11,7 @@ from sqlalchemy import select
 from enduse.api.context import Installation
 from enduse.api.errors import Conflict, NotFound
 from enduse.docs import note
+from enduse.domain.errors import DomainError, Problem
 from enduse.registry import models as m
 from enduse.tlog.log import LogError, TileLog
 from enduse.tlog.proof import TlogProof
@@ -62,6 +63,9 @@ def router(inst: Installation) -> APIRouter:
         log = opened()
         try:
             text = log.checkpoint_text if size in (None, log.size) else log.published(size)
+        except LogError as e:
+            raise NotFound("$.size", str(e)) from None
+        try:
             proof = TlogProof(index, tuple(log.inclusion_proof(index, size)), text)
             entry = log.entry(index)
         except LogError as e:
@@ -74,6 +78,16 @@ def router(inst: Installation) -> APIRouter:
     ) -> dict[str, Any]:
         """The hashes proving the tree of size `new` (latest if none) extends the one of `old`."""
         log = opened()
+        if old == 0 and (new is None or new > 0):  # RFC 9162 2.1.4: from a non-empty tree only
+            raise DomainError(
+                [
+                    Problem(
+                        "$.old",
+                        "empty_tree",
+                        "a consistency proof starts from a tree of one entry or more",
+                    )
+                ]
+            )
         try:
             hashes = log.consistency_proof(old, new)
         except LogError as e:

@@ -139,6 +139,10 @@ def router(inst: Installation) -> APIRouter:
     def decide_licence(
         number: str, body: Decision, user: Caller, background: BackgroundTasks
     ) -> dict[str, Any]:
+        authorize(
+            user, Action.DECIDE_LICENCE
+        )  # the role first: a 404 must not tell who may not know
+
         def operation(session: Session) -> Any:
             if session.get(m.LicenceRow, number) is None:
                 raise NotFound("$.licence_number", f"no licence {number!r}")
@@ -211,6 +215,8 @@ def router(inst: Installation) -> APIRouter:
     def decide_a_reexport(
         request_id: str, body: ReexportDecision, user: Caller, background: BackgroundTasks
     ) -> dict[str, Any]:
+        authorize(user, Action.DECIDE_REEXPORT)
+
         def operation(session: Session) -> Any:
             if session.get(m.ReexportRequestRow, request_id) is None:
                 raise NotFound("$.request_id", f"no request {request_id!r}")
