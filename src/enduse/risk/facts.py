@@ -98,6 +98,59 @@ class Facts:
                 self.inventories_of_state[inv["state"]].append(inv)
         return self
 
+    def apply(self, collection: str, doc: Doc) -> None:
+        """Add or replace one record, keeping the indexes: what a long-lived reader does after a
+        change instead of loading everything again. A record's references (its licence, its
+        EUC, the parties it names) are fixed when it is recorded; only new records add to the
+        indexes. Other collections (authorities, inventories, denials, embargoes) are not
+        handled here: a change to them calls for a full load."""
+        self._memo.clear()
+        if collection == "parties":
+            self.parties[doc["id"]] = doc
+        elif collection == "eucs":
+            key = euc_key(doc)
+            if key not in self.eucs:
+                named = {doc["end_user"], *doc.get("consignees", []),
+                         *(i["party"] for i in doc.get("intermediaries", []))}  # fmt: skip
+                for party in named:
+                    self.eucs_of_party[party].append(key)
+            self.eucs[key] = doc
+        elif collection == "licences":
+            number = doc["licence_number"]
+            if number not in self.licences:
+                euc = doc["euc"]
+                self.licences_of_euc[f"{euc['issuing_authority']}:{euc['euc_number']}"].append(
+                    number
+                )
+            self.licences[number] = doc
+        elif collection == "shipments":
+            sid = doc["shipment_id"]
+            if sid not in self.shipments:
+                self.shipments_of_licence[doc["licence_number"]].append(sid)
+                if doc.get("consignee"):
+                    self.shipments_of_party[doc["consignee"]].append(sid)
+            self.shipments[sid] = doc
+        elif collection == "delivery_verifications":
+            number = doc["dvc_number"]
+            if number not in self.dvcs:
+                self.dvcs_of_licence[doc["licence_number"]].append(number)
+                if doc.get("shipment_id"):
+                    self.dvcs_of_shipment[doc["shipment_id"]].append(number)
+            self.dvcs[number] = doc
+        elif collection == "reexport_requests":
+            rid = doc["request_id"]
+            if rid not in self.reexports:
+                self.reexports_of_licence[doc["original_licence"]].append(rid)
+            self.reexports[rid] = doc
+        elif collection == "observations":
+            oid = doc["id"]
+            if oid not in self.observations:
+                for mark in marks_of(doc.get("items", [])):
+                    self.observations_of_mark[mark].append(oid)
+            self.observations[oid] = doc
+        else:
+            raise ValueError(f"{collection}: reload the facts")
+
     def dvcs_for_shipment(self, sid: str) -> list[str]:
         """The DVCs that certify a shipment: those naming it, and those of its licence naming no
         shipment whose lots or serials overlap it (or, with no marks at all, its licence's only

@@ -46,10 +46,15 @@ class Desk:
     def facts(self, session: Session) -> Facts:
         version = registry_version(session)
         with self._lock:
-            if self._facts is None or version != self._version:
+            if self._facts is None or self._version is None:
                 self._facts = load_facts(session)
-                self._version = version
-                self._ranked = {}
+            elif version != self._version:
+                if not _catch_up(session, self._facts, self._version, version):
+                    self._facts = load_facts(session)
+            else:
+                return self._facts
+            self._version = version
+            self._ranked = {}
             return self._facts
 
     def case_risk(self, facts: Facts, licence: str, today: date) -> dict[str, Any]:
@@ -86,6 +91,46 @@ class Desk:
         if user_party is not None:
             return [c for c in cached if c["applicant"] == user_party]
         return cached
+
+
+CATCH_UP_LIMIT = 2000  # more changes than this since the facts were read: read them all again
+_ROWS = {
+    "parties": (m.PartyRow, lambda key: m.PartyRow.id == key),
+    "eucs": (m.EucRow, lambda key: (m.EucRow.issuing_authority == key.split(":", 1)[0])
+             & (m.EucRow.euc_number == key.split(":", 1)[-1])),
+    "licences": (m.LicenceRow, lambda key: m.LicenceRow.licence_number == key),
+    "shipments": (m.ShipmentRow, lambda key: m.ShipmentRow.shipment_id == key),
+    "delivery_verifications": (m.DeliveryVerificationRow,
+                               lambda key: m.DeliveryVerificationRow.dvc_number == key),
+    "reexport_requests": (m.ReexportRequestRow, lambda key: m.ReexportRequestRow.request_id == key),
+    "observations": (m.ObservationRow, lambda key: m.ObservationRow.id == key),
+}  # fmt: skip
+
+
+def _catch_up(session: Session, facts: Facts, seen: tuple[int, int], now: tuple[int, int]) -> bool:
+    """Apply the records changed since `seen` (the log entries after it name them) and the
+    newer screenings to `facts`; False when a full load is the better course."""
+    keys = list(dict.fromkeys(session.scalars(
+        select(m.LogEntryRow.record).where(m.LogEntryRow.seq > seen[0])
+        .order_by(m.LogEntryRow.seq).limit(CATCH_UP_LIMIT + 1))))  # fmt: skip
+    if len(keys) > CATCH_UP_LIMIT:
+        return False
+    for key in keys:
+        collection, _, ident = key.partition(":")
+        if collection not in _ROWS:
+            return False  # authorities, inventories, denials, embargoes: rare, and global
+        row_type, where = _ROWS[collection]
+        doc = session.scalar(select(row_type.document).where(where(ident)))
+        if doc is None:
+            return False
+        facts.apply(collection, doc)
+    for row in session.scalars(
+        select(m.ScreeningRow).where(m.ScreeningRow.pk > seen[1]).order_by(m.ScreeningRow.pk)
+    ):
+        facts.screenings[row.party] = {"hits": row.hits, "strongest": row.strongest,
+                                       "list_version": row.list_version,
+                                       "denials_version": row.denials_version}  # fmt: skip
+    return True
 
 
 @dataclass(frozen=True)

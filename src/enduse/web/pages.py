@@ -6,6 +6,7 @@ every change goes through `workflow/` exactly as the API's do (same roles, same 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -95,10 +96,15 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
         response = await call_next(request)
         if not request.url.path.startswith(("/api/", "/log/")):
             for key, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(key, value)
+            # the page's time in the server, for the browser's devtools and for bench/case_page.py
+            response.headers["Server-Timing"] = (
+                f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+            )
         return response
 
     @app.exception_handler(SignInRequired)
