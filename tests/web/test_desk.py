@@ -46,7 +46,7 @@ def test_a_change_is_caught_up_without_reading_everything(engine, tmp_path, monk
     monkeypatch.setattr(desk_module, "load_facts", lambda s: loads.append(1) or load_facts(s))
     with sessions() as session:
         caught_up = desk.facts(session)
-        assert caught_up is first and loads == []  # the same facts, brought up to date
+        assert caught_up is not first and loads == []  # a copy, brought up to date
         assert picture(caught_up) == picture(load_facts(session))
         assert caught_up.licences["RS-2025-0107"]["status"] == "suspended"
         assert "RS-2026-0555" in caught_up.licences_of_euc["CZ-MOD:CZ-MOD-2026-0555"]

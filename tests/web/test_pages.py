@@ -192,3 +192,42 @@ def test_verify_page_pasted_uploaded_and_forged(site):
     assert "NOT VALID" in r.text and "bad_signature" in r.text
     r = client.post("/verify", files={"image": ("x.png", b"not an image", "image/png")})
     assert r.status_code == 422 and "No enduse QR code" in r.text
+
+
+def test_a_refused_decision_does_not_show_the_case_to_who_may_not_see_it(site):
+    for name in ("bob", "carl", "ivan"):
+        client = signed_in(site, name)
+        page = client.get("/")
+        r = client.post(
+            "/cases/RS-2025-0131/decision", data={"status": "issued", "csrf": csrf_of(page.text)}
+        )
+        assert (
+            r.status_code == 403 and "Red flags" not in r.text and "Quantity ledger" not in r.text
+        )
+        r = client.post(
+            "/cases/NO-SUCH/decision", data={"status": "issued", "csrf": csrf_of(page.text)}
+        )
+        assert r.status_code == 403  # the same answer whether the case exists or not
+
+
+def test_odd_criteria_are_a_named_refusal_not_a_crash(site):
+    officer = signed_in(site)
+    page = officer.get("/cases/RS-2025-0107")
+    r = officer.post("/cases/RS-2025-0107/decision",
+                     data={"status": "revoked", "criteria": "²", "csrf": csrf_of(page.text)})  # fmt: skip
+    assert r.status_code == 422 and "criteri" in r.text
+
+
+def test_a_new_password_ends_the_old_sessions(site, engine):
+    from enduse.workflow.logins import set_password
+
+    client = signed_in(site)
+    assert client.get("/").status_code == 200
+    with session_factory(engine)() as session, session.begin():
+        set_password(session, "olga", "another long password")
+    assert client.get("/").status_code == 303
+
+
+def test_exporters_see_their_cases_without_the_authoritys_analysis(site):
+    html = signed_in(site, "bob").get("/?at=2025-07-01").text
+    assert "RS-2025-0131" in html and 'class="score"' not in html and "G5" not in html

@@ -27,12 +27,23 @@ class Installation:
     secure_cookies: bool = True  # False only for plain-HTTP loopback (tests, demo)
     _log_reader: TileLog | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _trust_seen: tuple[int, int, int] | None = field(default=None, repr=False)
 
     @property
     def read(self) -> sessionmaker[Session]:
         return self.readers or self.sessions
 
     def trust(self) -> TrustStore:
+        """The trust list as it is on disk now: a signer revoked (or added) by `enduse pki` in
+        another process counts from the next verification (one stat per call)."""
+        try:
+            stat = self.pki.list_path.stat()
+            seen = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except FileNotFoundError:
+            seen = None
+        if seen != self._trust_seen:
+            self.pki.forget()
+            self._trust_seen = seen
         return self.pki.store()
 
     def log_reader(self) -> TileLog | None:

@@ -96,7 +96,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, e: HTTPException) -> JSONResponse:
-        reason = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        reason = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            e.status_code, "http_error"
+        )
         return error_response(e.status_code, reason, str(e.detail))
 
     @app.exception_handler(Exception)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from typing import Annotated
 
@@ -26,26 +25,23 @@ def build_app():  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
 
-def loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 def command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
+    insecure_cookies: Annotated[
+        bool,
+        typer.Option(help="session cookies without Secure: only for plain HTTP on this machine"),
+    ] = False,
 ) -> None:
     """Serve the API (/api/v1, OpenAPI at /api/v1/openapi.json), the UI (/), the log (/log/).
 
-    Session cookies are Secure (HTTPS only) unless the server listens on loopback, where the
-    browser reaches it over plain HTTP; put a TLS proxy in front of any other address.
+    Session cookies are Secure (HTTPS only), also on loopback, where a TLS proxy usually
+    forwards to the server; --insecure-cookies is for a browser on this machine over plain HTTP.
     """
     import uvicorn
 
-    if loopback(host):
+    if insecure_cookies:
         os.environ["ENDUSE_INSECURE_COOKIES"] = "1"  # inherited by the workers
     else:
         os.environ.pop("ENDUSE_INSECURE_COOKIES", None)

@@ -75,6 +75,10 @@ class LocalPki:
     def list_path(self) -> Path:
         return self.dir / "trust-list.json"
 
+    def forget(self) -> None:
+        """Read the trust list from disk again at the next `store()` (another process changed it)."""
+        self._store = None
+
     def store(self) -> TrustStore:
         if self._store is None:
             if self.list_path.exists():

@@ -98,6 +98,23 @@ class Facts:
                 self.inventories_of_state[inv["state"]].append(inv)
         return self
 
+    def copy(self) -> Facts:
+        """A copy whose collections and indexes can change without disturbing readers of this
+        one (the documents themselves are shared: they are replaced, never changed)."""
+        fresh = Facts(
+            self.authorities, dict(self.parties), self.inventories, dict(self.eucs),
+            dict(self.licences), dict(self.shipments), dict(self.dvcs), dict(self.reexports),
+            dict(self.observations), self.denials, self.embargoes, dict(self.screenings),
+            self.trust,
+        )  # fmt: skip
+        for name in ("licences_of_euc", "shipments_of_licence", "dvcs_of_licence",
+                     "dvcs_of_shipment", "reexports_of_licence", "eucs_of_party",
+                     "shipments_of_party", "observations_of_mark"):  # fmt: skip
+            getattr(fresh, name).update({k: list(v) for k, v in getattr(self, name).items()})
+        fresh.inventories_of_holder = self.inventories_of_holder
+        fresh.inventories_of_state = self.inventories_of_state
+        return fresh
+
     def apply(self, collection: str, doc: Doc) -> None:
         """Add or replace one record, keeping the indexes: what a long-lived reader does after a
         change instead of loading everything again. A record's references (its licence, its

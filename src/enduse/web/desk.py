@@ -49,8 +49,12 @@ class Desk:
             if self._facts is None or self._version is None:
                 self._facts = load_facts(session)
             elif version != self._version:
-                if not _catch_up(session, self._facts, self._version, version):
-                    self._facts = load_facts(session)
+                # copy on write: pages rendering from the facts they were given go on
+                # undisturbed, and see the change at their next request
+                fresh = self._facts.copy()
+                self._facts = (
+                    fresh if _catch_up(session, fresh, self._version) else load_facts(session)
+                )
             else:
                 return self._facts
             self._version = version
@@ -93,6 +97,7 @@ class Desk:
         return cached
 
 
+SEQ_SLACK = 64  # entries re-read below the last seen (see _catch_up)
 CATCH_UP_LIMIT = 2000  # more changes than this since the facts were read: read them all again
 _ROWS = {
     "parties": (m.PartyRow, lambda key: m.PartyRow.id == key),
@@ -107,17 +112,29 @@ _ROWS = {
 }  # fmt: skip
 
 
-def _catch_up(session: Session, facts: Facts, seen: tuple[int, int], now: tuple[int, int]) -> bool:
+def _catch_up(session: Session, facts: Facts, seen: tuple[int, int]) -> bool:
     """Apply the records changed since `seen` (the log entries after it name them) and the
-    newer screenings to `facts`; False when a full load is the better course."""
-    keys = list(dict.fromkeys(session.scalars(
-        select(m.LogEntryRow.record).where(m.LogEntryRow.seq > seen[0])
-        .order_by(m.LogEntryRow.seq).limit(CATCH_UP_LIMIT + 1))))  # fmt: skip
-    if len(keys) > CATCH_UP_LIMIT:
+    newer screenings to `facts`; False when a full load is the better course.
+
+    On PostgreSQL two writers may commit their sequence numbers out of order (11 visible
+    before 10): the window reaches back `SEQ_SLACK` entries, which is harmless as applying
+    a record twice gives the same facts."""
+    changed = session.execute(
+        select(m.LogEntryRow.seq, m.LogEntryRow.record)
+        .where(m.LogEntryRow.seq > seen[0] - SEQ_SLACK)
+        .order_by(m.LogEntryRow.seq)
+        .limit(CATCH_UP_LIMIT + 1)
+    ).all()
+    if len(changed) > CATCH_UP_LIMIT:
         return False
-    for key in keys:
+    newest: dict[str, int] = {}
+    for seq, key in changed:
+        newest[key] = seq
+    for key, seq in newest.items():
         collection, _, ident = key.partition(":")
         if collection not in _ROWS:
+            if seq <= seen[0]:
+                continue  # within the slack window: already part of these facts
             return False  # authorities, inventories, denials, embargoes: rare, and global
         row_type, where = _ROWS[collection]
         doc = session.scalar(select(row_type.document).where(where(ident)))
@@ -125,7 +142,9 @@ def _catch_up(session: Session, facts: Facts, seen: tuple[int, int], now: tuple[
             return False
         facts.apply(collection, doc)
     for row in session.scalars(
-        select(m.ScreeningRow).where(m.ScreeningRow.pk > seen[1]).order_by(m.ScreeningRow.pk)
+        select(m.ScreeningRow)
+        .where(m.ScreeningRow.pk > seen[1] - SEQ_SLACK)
+        .order_by(m.ScreeningRow.pk)
     ):
         facts.screenings[row.party] = {"hits": row.hits, "strongest": row.strongest,
                                        "list_version": row.list_version,

@@ -44,6 +44,8 @@ def set_password(session: Session, name: str, password: str, by: User | None = N
     if row is None:
         raise UserError(f"no user {name!r}")
     row.password_hash = _hasher.hash(password)
+    # a new password ends every session signed in with the old one
+    session.execute(delete(WebSessionRow).where(WebSessionRow.user == name))
     session.flush()
 
 
@@ -70,6 +72,8 @@ def sign_in(session: Session, name: str, password: str, now: datetime | None = N
         raise PermissionDenied("unauthenticated", "wrong user name or password")
     if _hasher.check_needs_rehash(row.password_hash or ""):
         row.password_hash = _hasher.hash(password)
+    session.execute(delete(WebSessionRow).where(WebSessionRow.user == name,
+                                                WebSessionRow.expires_at <= now))  # fmt: skip
     cookie = secrets.token_urlsafe(32)
     login = WebLogin(get_user(session, name), cookie, secrets.token_urlsafe(32),
                      now + SESSION_LIFETIME)  # fmt: skip
