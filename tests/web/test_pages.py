@@ -231,4 +231,6 @@ def test_a_new_password_ends_the_old_sessions(site, engine):
 def test_exporters_see_their_cases_without_the_authoritys_analysis(site):
     html = signed_in(site, "bob").get("/?at=2025-07-01").text
     assert "RS-2025-0131" in html
-    assert '<span class="score">' not in html and ">G5<" not in html and "observed in UA" not in html
+    assert (
+        '<span class="score">' not in html and ">G5<" not in html and "observed in UA" not in html
+    )
