@@ -10,17 +10,18 @@ compiled once, two or three per verification.
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from enduse.api.routes.log import latest_proof
 from enduse.docs.doctypes import DOC_TYPES, document_id
 from enduse.domain.ledger import RESERVING, fully_drawn
 from enduse.registry import models as m
 from enduse.tlog.log import LogError, TileLog
-from enduse.tlog.proof import TlogProof
 from enduse.workflow.logbook import decode_entry, document_hash
 
 WITHDRAWN = {"revoked", "suspended"}
@@ -76,15 +77,9 @@ def online_checks(
         "revoked": None,
         "exhausted": None,
     }
-    if logged is not None and logged.log_index is not None and log is not None:
-        try:
-            if logged.log_index < log.size:
-                hashes = tuple(log.inclusion_proof(logged.log_index))
-                out["inclusion_proof"] = TlogProof(
-                    logged.log_index, hashes, log.checkpoint_text
-                ).text()
-        except LogError:
-            pass
+    if logged is not None:
+        with contextlib.suppress(LogError):
+            out["inclusion_proof"] = latest_proof(log, logged.log_index)
     signed = None
     if doc_type_code == "LIC":
         licence = db.execute(_LICENCE, {"number": document.get("licence_number")}).first()

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from enduse.api.context import Installation
 from enduse.api.errors import Conflict, NotFound
 from enduse.api.routes.analysis import screen_name
-from enduse.api.routes.log import checkpoint_json, describe_entry
+from enduse.api.routes.log import checkpoint_json, log_entries_of
 from enduse.api.routes.public import verify_payload
 from enduse.docs.qr import MAX_FILE_BYTES, QrError, qr_svg, read_qr
 from enduse.docs.reasons import PLAIN_WORDS, Reason
@@ -34,7 +34,6 @@ from enduse.domain.errors import DomainError
 from enduse.registry import models as m
 from enduse.risk.findings import SEVERITY_POINTS
 from enduse.risk.trace import trace_licence, trace_mark
-from enduse.tlog.proof import TlogProof
 from enduse.web import desk as desk_module
 from enduse.web.signin import (
     LOGIN_CSRF,
@@ -326,20 +325,7 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
             raise SignInRequired(request.url.path)
         log = inst.log_reader()
         checkpoint = checkpoint_json(log) if log is not None else None
-        entries = None
-        if record:
-            with inst.read() as session:
-                rows = session.scalars(select(m.LogEntryRow).where(m.LogEntryRow.record == record[:250])
-                                       .order_by(m.LogEntryRow.seq)).all()  # fmt: skip
-                found = [(r.log_index, r.entry) for r in rows]
-            entries = []
-            for index, data in found:
-                proof = None
-                if log is not None and index is not None and index < log.size:
-                    proof = TlogProof(
-                        index, tuple(log.inclusion_proof(index)), log.checkpoint_text
-                    ).text()
-                entries.append({"index": index, "entry": describe_entry(data), "proof": proof})
+        entries = log_entries_of(inst, record[:250]) if record else None
         name = "log_lookup.html" if request.headers.get("hx-request") else "log.html"
         return page(request, name, {"checkpoint": checkpoint, "record": record or "", "entries": entries},
                     who=who)  # fmt: skip

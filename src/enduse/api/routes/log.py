@@ -30,6 +30,26 @@ def describe_entry(data: bytes) -> dict[str, Any] | None:
     }
 
 
+def latest_proof(log: TileLog | None, index: int | None) -> str | None:
+    """A C2SP tlog-proof of entry `index` against the latest checkpoint, once it is covered."""
+    if log is None or index is None or index >= log.size:
+        return None
+    return TlogProof(index, tuple(log.inclusion_proof(index)), log.checkpoint_text).text()
+
+
+def log_entries_of(inst: Installation, record: str) -> list[dict[str, Any]]:
+    """Every log entry of one record, oldest first, each with its proof when it has one."""
+    log = inst.log_reader()
+    with inst.read() as session:
+        found = session.execute(
+            select(m.LogEntryRow.log_index, m.LogEntryRow.entry)
+            .where(m.LogEntryRow.record == record)
+            .order_by(m.LogEntryRow.seq)
+        ).all()
+    return [{"index": index, "entry": describe_entry(entry), "proof": latest_proof(log, index)}
+            for index, entry in found]  # fmt: skip
+
+
 def checkpoint_json(log: TileLog) -> dict[str, Any]:
     _, signatures = note.parse(log.checkpoint_text)
     return {
@@ -99,24 +119,9 @@ def router(inst: Installation) -> APIRouter:
     def record_entries(record: Annotated[str, Query(max_length=250)]) -> dict[str, Any]:
         """Every log entry of one record (e.g. `eucs:CZ-MOD:CZ-MOD-2025-0042`), each with its
         inclusion proof when it is in the log already."""
-        log = inst.log_reader()
-        with inst.read() as session:
-            rows = session.scalars(
-                select(m.LogEntryRow)
-                .where(m.LogEntryRow.record == record)
-                .order_by(m.LogEntryRow.seq)
-            ).all()
-            found = [(row.log_index, row.entry) for row in rows]
-        if not found:
+        entries = log_entries_of(inst, record)
+        if not entries:
             raise NotFound("$.record", f"no log entry for {record!r}")
-        out = []
-        for index, entry in found:
-            proof = None
-            if log is not None and index is not None and index < log.size:
-                proof = TlogProof(
-                    index, tuple(log.inclusion_proof(index)), log.checkpoint_text
-                ).text()
-            out.append({"index": index, "entry": describe_entry(entry), "proof": proof})
-        return {"record": record, "entries": out}
+        return {"record": record, "entries": entries}
 
     return api
