@@ -28,3 +28,13 @@ def key_passphrase() -> bytes | None:
 def database_url() -> str | None:
     """The registry's (and the log's) database, when not the embedded default."""
     return os.environ.get("ENDUSE_DATABASE_URL") or None
+
+
+def verify_memo_size() -> int:
+    """Verifications each server worker remembers (ENDUSE_VERIFY_MEMO; 0 turns it off)."""
+    value = os.environ.get("ENDUSE_VERIFY_MEMO", "").strip()
+    if not value:
+        return 4096
+    if not value.isascii() or not value.isdigit():
+        raise ValueError(f"ENDUSE_VERIFY_MEMO must be a whole number, not {value!r}")
+    return int(value)

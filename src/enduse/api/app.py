@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from enduse.api.context import Installation
 from enduse.api.errors import install_error_handlers
 from enduse.api.limits import DEFAULT_LIMIT, BodyLimit
+from enduse.api.online import OnlineMemo, OpenedMemo
 from enduse.api.routes import analysis, bundles, log, public, records
 from enduse.docs.local_pki import LocalPki
 from enduse.docs.qr import MAX_FILE_BYTES
@@ -34,10 +35,11 @@ def create_app(
     witness: Witness | None = None,
     secure_cookies: bool = True,
     ui: bool = True,
+    memo_size: int = 4096,
 ) -> FastAPI:
-    return build(
-        Installation(sessions, pki, readers, log_dir, lists, witness, secure_cookies), ui=ui
-    )
+    inst = Installation(sessions, pki, readers, log_dir, lists, witness, secure_cookies)
+    inst.online, inst.opened = OnlineMemo(memo_size), OpenedMemo(memo_size)
+    return build(inst, ui=ui)
 
 
 def build(inst: Installation, *, ui: bool = True) -> FastAPI:

@@ -6,8 +6,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from enduse.api.online import OnlineMemo, OpenedMemo
 from enduse.docs.local_pki import LocalPki
 from enduse.docs.trust_list import TrustStore
 from enduse.tlog.local import LocalLog
@@ -25,13 +27,23 @@ class Installation:
     lists: Path | None = None  # the screening lists' directory
     witness: Witness | None = None
     secure_cookies: bool = True  # False only for plain-HTTP loopback (tests, demo)
+    online: OnlineMemo = field(default_factory=OnlineMemo, repr=False)
+    opened: OpenedMemo = field(default_factory=OpenedMemo, repr=False)
     _log_reader: TileLog | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _trust_seen: tuple[int, int, int] | None = field(default=None, repr=False)
+    _log_seen: tuple[int, int, int] | None = field(default=None, repr=False)
 
     @property
     def read(self) -> sessionmaker[Session]:
         return self.readers or self.sessions
+
+    @property
+    def read_engine(self) -> Engine:
+        """For hot paths that need a connection, not an ORM session."""
+        bind = self.read.kw["bind"]
+        assert isinstance(bind, Engine)
+        return bind
 
     def trust(self) -> TrustStore:
         """The trust list as it is on disk now: a signer revoked (or added) by `enduse pki` in
@@ -50,6 +62,10 @@ class Installation:
         """The log as of its latest checkpoint; reopened only when the checkpoint changed."""
         if self.log is None:
             return None
+        stamp = getattr(self.log.storage, "checkpoint_stamp", None)
+        seen = stamp() if stamp is not None else None
+        if seen is not None and seen == self._log_seen and self._log_reader is not None:
+            return self._log_reader  # a stat, not a read, per verification
         try:
             current = self.log.storage.read("checkpoint")
         except OSError:
@@ -63,6 +79,7 @@ class Installation:
                     cached = self._log_reader = self.log.reader()
                 except LogError:
                     return None
+            self._log_seen = seen
             return cached
 
     def publish(self) -> str:

@@ -11,18 +11,23 @@ compiled once, two or three per verification.
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
-from enduse.api.routes.log import latest_proof
+from enduse.api.memo import Memo
 from enduse.docs.doctypes import DOC_TYPES, document_id
+from enduse.docs.reasons import Verification
+from enduse.docs.trust_list import TrustStore
+from enduse.docs.verify import Opened, check_opened, open_payload
 from enduse.domain.ledger import RESERVING, fully_drawn
 from enduse.registry import models as m
 from enduse.tlog.log import LogError, TileLog
-from enduse.workflow.logbook import decode_entry, document_hash
+from enduse.tlog.proof import TlogProof
+from enduse.workflow.logbook import change_marker, decode_entry, document_hash
 
 WITHDRAWN = {"revoked", "suspended"}
 _log, _eucs, _items = m.LogEntryRow.__table__, m.EucRow.__table__, m.EucItemRow.__table__
@@ -54,14 +59,70 @@ _EUC_LINES = select(_items.c.line, _items.c.quantity, _held).where(
 )
 
 
+def latest_proof(log: TileLog | None, index: int | None) -> str | None:
+    """A C2SP tlog-proof of entry `index` against the latest checkpoint, once it is covered."""
+    if log is None or index is None or index >= log.size:
+        return None
+    return TlogProof(index, tuple(log.inclusion_proof(index)), log.checkpoint_text).text()
+
+
+class OnlineMemo:
+    """The online answers one worker gave, reused while nothing they rest on has changed.
+
+    An answer rests on the registry, whose version is `change_marker` (two index lookups,
+    against four queries and an inclusion proof), and on the checkpoint its proof is
+    against. A border post scans the same document at every crossing; a state's system
+    re-checks the documents it holds."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._answers: Memo[tuple[tuple[int, int], str, dict[str, Any]]] = Memo(capacity)
+
+    def answer(
+        self, db: Connection, log: TileLog | None, doc_type_code: str, document: dict[str, Any],
+        payload: str,
+    ) -> dict[str, Any]:  # fmt: skip
+        if self._answers.capacity <= 0:
+            return online_checks(db, log, doc_type_code, document, payload)
+        version = change_marker(db)
+        checkpoint = log.checkpoint_text if log is not None else ""
+        key = (doc_type_code, payload.strip("\r\n\t"))
+        hit = self._answers.get(key)
+        if hit is not None and hit[0] == version and hit[1] == checkpoint:
+            return dict(hit[2])
+        out = online_checks(db, log, doc_type_code, document, payload)
+        self._answers.put(key, (version, checkpoint, dict(out)))
+        return out
+
+
+class OpenedMemo:
+    """Payloads already opened (envelope, signer, signature, claims) under one trust list.
+
+    Opening is the costly, time-independent half of verification; the checks that depend on
+    the time run on every call. A changed trust list (a signer revoked or added) starts the
+    memo afresh."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._opened: Memo[Opened | Verification] = Memo(capacity)
+        self._trust: TrustStore | None = None
+
+    def verify(self, payload: str, trust: TrustStore, at: datetime | None = None) -> Verification:
+        if trust is not self._trust:
+            self._opened.clear()
+            self._trust = trust
+        opened = self._opened.get(payload)
+        if opened is None:
+            opened = open_payload(payload, trust)
+            self._opened.put(payload, opened)
+        return check_opened(opened, at)
+
+
 def online_checks(
-    session: Session, log: TileLog | None, doc_type_code: str, document: dict[str, Any],
+    db: Connection, log: TileLog | None, doc_type_code: str, document: dict[str, Any],
     payload: str,
 ) -> dict[str, Any]:  # fmt: skip
     doc_type = DOC_TYPES[doc_type_code]
     record = f"{doc_type.collection}:{document_id(doc_type, document)}"
     digest = document_hash(document, payload.strip("\r\n\t"))  # as the log entry has it
-    db = session.connection()
     rows = db.execute(_ENTRIES, {"record": record}).all()
     logged = next(
         (r for r in rows if (decode_entry(r.entry) or {}).get("doc_hash") == digest), None

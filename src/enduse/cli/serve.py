@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from enduse.cli.common import err, local_pki
-from enduse.config import database_url, home, key_passphrase, screening_home
+from enduse.cli.workers import reuse_port_available, supervise
+from enduse.config import (
+    database_url,
+    home,
+    key_passphrase,
+    screening_home,
+    verify_memo_size,
+)
+
+APP = "enduse.cli.serve:build_app"
 
 
 def build_app():  # type: ignore[no-untyped-def]
@@ -22,6 +31,7 @@ def build_app():  # type: ignore[no-untyped-def]
         open_registry(home(), database_url(), read_only=True),
         log_dir=LocalLog(home(), key_passphrase(), database_url()), lists=screening_home(),
         secure_cookies=os.environ.get("ENDUSE_INSECURE_COOKIES") != "1",
+        memo_size=verify_memo_size(),
     )  # fmt: skip
 
 
@@ -38,6 +48,8 @@ def command(
 
     Session cookies are Secure (HTTPS only), also on loopback, where a TLS proxy usually
     forwards to the server; --insecure-cookies is for a browser on this machine over plain HTTP.
+    With several workers each listens on its own socket (SO_REUSEPORT) and the kernel spreads
+    connections evenly across them.
     """
     import uvicorn
 
@@ -46,5 +58,14 @@ def command(
     else:
         os.environ.pop("ENDUSE_INSECURE_COOKIES", None)
     err.print(f"enduse on http://{host}:{port}/ (API: /api/v1/docs)", markup=False)
-    uvicorn.run("enduse.cli.serve:build_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", proxy_headers=True)  # fmt: skip
+    options = {"log_level": "warning", "proxy_headers": True}
+    if workers > 1 and reuse_port_available():
+        try:
+            code = supervise(
+                host, port, workers, APP, options, say=lambda m: err.print(m, markup=False)
+            )
+        except OSError as e:
+            err.print(f"error: cannot listen on {host}:{port}: {e.strerror}", markup=False)
+            raise typer.Exit(1) from None
+        raise typer.Exit(code)
+    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)

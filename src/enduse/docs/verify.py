@@ -8,6 +8,7 @@ signed payload is decoded and validated.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -40,30 +41,87 @@ def verify(
     one of enduse's (e.g. `HC1:`) checks only the envelope and returns the
     claims as they are.
     """
-    at = at or datetime.now(UTC)
+    return check_opened(open_payload(payload, trust, prefix=prefix), at)
+
+
+@dataclass
+class Opened:
+    """A payload whose envelope, signer and signature were checked: what does not depend on
+    the time of verification, so a verifier may keep it (per trust list) and check it again."""
+
+    doc_type: DocType | None
+    type_code: str
+    signer: Signer
+    signer_description: dict[str, Any]
+    claims: dict[Any, Any]
+    content: Failure | bool | None = None  # the content check's outcome, once made
+
+
+def open_payload(
+    payload: str, trust: TrustStore, *, prefix: str | None = None
+) -> Opened | Verification:
+    """The time-independent half of verification; a Verification when it already failed."""
     state: dict[str, Any] = {}
     try:
-        return _verify(payload, trust, at, prefix, state)
+        return _open(payload, trust, prefix, state)
     except Failure as f:
-        return Verification(
-            f.reason,
-            document_type=state.get("document_type"),
-            document=state.get("document"),
-            signer=state.get("signer"),
-            details=f.details,
-        )
+        return _failed(f, state)
 
 
-def _verify(
-    payload: str, trust: TrustStore, at: datetime, prefix: str | None, state: dict[str, Any]
-) -> Verification:
+def check_opened(opened: Opened | Verification, at: datetime | None = None) -> Verification:
+    """The half that depends on the time: the signer's and the document's validity at `at`."""
+    if isinstance(opened, Verification):
+        return opened
+    at = at or datetime.now(UTC)
+    state: dict[str, Any] = {"document_type": opened.type_code,
+                             "signer": dict(opened.signer_description)}  # fmt: skip
+    claims, signer, doc_type = opened.claims, opened.signer, opened.doc_type
+    try:
+        if doc_type is None:
+            state["document"] = jsonable(claims)
+            _check_standing(
+                signer
+            )  # the envelope check still refuses a revoked or unchained signer
+            _check_window(claims, at)
+            return Verification(
+                Reason.VALID, opened.type_code, state["document"], state["signer"], {}
+            )
+        document = claims[DOCUMENT_CLAIM]
+        state["document"] = document  # made JSON-safe when printed (Verification.as_dict)
+        _check_signer(signer, doc_type, claims, document, at)
+        _check_window(claims, at)
+        if opened.content is None:
+            try:
+                _check_content(doc_type, claims, document)
+                opened.content = True
+            except Failure as f:
+                opened.content = f
+        if isinstance(opened.content, Failure):
+            raise opened.content
+        return Verification(Reason.VALID, doc_type.code, state["document"], state["signer"], {})
+    except Failure as f:
+        return _failed(f, state)
+
+
+def _failed(f: Failure, state: dict[str, Any]) -> Verification:
+    return Verification(
+        f.reason,
+        document_type=state.get("document_type"),
+        document=state.get("document"),
+        signer=state.get("signer"),
+        details=dict(f.details),
+    )
+
+
+def _open(payload: str, trust: TrustStore, prefix: str | None, state: dict[str, Any]) -> Opened:
     if not isinstance(payload, str):
         raise Failure(Reason.BAD_PREFIX, "the payload is not text")
     payload = payload.strip("\r\n\t")  # not spaces: a space is a Base45 character
     if len(payload) > MAX_PAYLOAD_CHARS:
         raise Failure(Reason.BAD_BASE45, f"payload longer than {MAX_PAYLOAD_CHARS} characters")
     doc_type, body = _unprefix(payload, prefix)
-    state["document_type"] = doc_type.code if doc_type else prefix.rstrip(":")  # type: ignore[union-attr]
+    type_code = doc_type.code if doc_type else prefix.rstrip(":")  # type: ignore[union-attr]
+    state["document_type"] = type_code
     try:
         compressed = b45decode(body)
     except Base45Error as e:
@@ -82,20 +140,7 @@ def _verify(
     if not verify_signature(msg, signer.public_key):
         raise Failure(Reason.BAD_SIGNATURE, "the signature does not verify", kid=signer.kid.hex())
     claims = _claims(msg, generic=doc_type is None)
-    if doc_type is None:
-        state["document"] = jsonable(claims)
-        _check_standing(signer)  # the envelope check still refuses a revoked or unchained signer
-        _check_window(claims, at)
-        return Verification(
-            Reason.VALID, state["document_type"], state["document"], state["signer"], {}
-        )
-
-    document = claims[DOCUMENT_CLAIM]
-    state["document"] = document  # made JSON-safe when printed (Verification.as_dict), not here
-    _check_signer(signer, doc_type, claims, document, at)
-    _check_window(claims, at)
-    _check_content(doc_type, claims, document)
-    return Verification(Reason.VALID, doc_type.code, state["document"], state["signer"], {})
+    return Opened(doc_type, type_code, signer, state["signer"], claims)
 
 
 def _unprefix(payload: str, prefix: str | None) -> tuple[DocType | None, str]:

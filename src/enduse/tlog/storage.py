@@ -117,6 +117,15 @@ class DirectoryStorage:
     def exists(self) -> bool:
         return (self.root / "checkpoint").exists()
 
+    def checkpoint_stamp(self) -> tuple[int, int, int] | None:
+        """Changes whenever the checkpoint is replaced (a rename: a new inode), for readers that
+        poll it and would rather stat than read."""
+        try:
+            stat = (self.root / "checkpoint").stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
     def lock_path(self) -> Path:
         return self.root / ".writer.lock"
 

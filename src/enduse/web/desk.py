@@ -22,23 +22,24 @@ from enduse.risk.config import load_config
 from enduse.risk.engine import evaluate, report
 from enduse.risk.facts import Facts, euc_key, load_facts
 from enduse.risk.scope import case_subjects
+from enduse.workflow.logbook import SEQ_SLACK, change_marker
 
 OPEN = ("applied", "under_review", "issued", "suspended")  # a decision can still change them
 DASHBOARD_CASES = 200  # the newest open cases ranked; a registry of 100,000 is not re-scored
 
 
-def registry_version(session: Session) -> tuple[int, int]:
-    """Changes seen so far: (last log seq, screenings) — screening adds no log entry."""
-    seq = session.scalar(select(func.max(m.LogEntryRow.seq))) or 0
+def registry_version(session: Session) -> tuple[int, int, int]:
+    """Changes seen so far: (last log seq, entries near it, screenings) — screening adds no
+    log entry."""
     screened = session.scalar(select(func.max(m.ScreeningRow.pk))) or 0
-    return seq, screened
+    return (*change_marker(session), screened)
 
 
 @dataclass
 class Desk:
     """Facts and dashboard per registry version, shared by a worker's threads."""
 
-    _version: tuple[int, int] | None = None
+    _version: tuple[int, int, int] | None = None
     _facts: Facts | None = None
     _ranked: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,7 +98,6 @@ class Desk:
         return cached
 
 
-SEQ_SLACK = 64  # entries re-read below the last seen (see _catch_up)
 CATCH_UP_LIMIT = 2000  # more changes than this since the facts were read: read them all again
 _ROWS = {
     "parties": (m.PartyRow, lambda key: m.PartyRow.id == key),
@@ -112,7 +112,7 @@ _ROWS = {
 }  # fmt: skip
 
 
-def _catch_up(session: Session, facts: Facts, seen: tuple[int, int]) -> bool:
+def _catch_up(session: Session, facts: Facts, seen: tuple[int, int, int]) -> bool:
     """Apply the records changed since `seen` (the log entries after it name them) and the
     newer screenings to `facts`; False when a full load is the better course.
 
@@ -143,7 +143,7 @@ def _catch_up(session: Session, facts: Facts, seen: tuple[int, int]) -> bool:
         facts.apply(collection, doc)
     for row in session.scalars(
         select(m.ScreeningRow)
-        .where(m.ScreeningRow.pk > seen[1] - SEQ_SLACK)
+        .where(m.ScreeningRow.pk > seen[-1] - SEQ_SLACK)
         .order_by(m.ScreeningRow.pk)
     ):
         facts.screenings[row.party] = {"hits": row.hits, "strongest": row.strongest,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from enduse.api.context import Installation
 from enduse.api.errors import Conflict, NotFound
+from enduse.api.online import latest_proof
 from enduse.docs import note
 from enduse.domain.errors import DomainError, Problem
 from enduse.registry import models as m
@@ -28,13 +29,6 @@ def describe_entry(data: bytes) -> dict[str, Any] | None:
         key: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
         for key, value in entry.items()
     }
-
-
-def latest_proof(log: TileLog | None, index: int | None) -> str | None:
-    """A C2SP tlog-proof of entry `index` against the latest checkpoint, once it is covered."""
-    if log is None or index is None or index >= log.size:
-        return None
-    return TlogProof(index, tuple(log.inclusion_proof(index)), log.checkpoint_text).text()
 
 
 def log_entries_of(inst: Installation, record: str) -> list[dict[str, Any]]:

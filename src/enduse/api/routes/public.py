@@ -8,9 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from enduse.api.context import Installation
-from enduse.api.online import online_checks
 from enduse.docs.doctypes import DOC_TYPES, MAX_PAYLOAD_CHARS
-from enduse.docs.verify import verify
 
 
 class VerifyRequest(BaseModel):
@@ -25,13 +23,13 @@ class VerifyRequest(BaseModel):
 
 def verify_payload(inst: Installation, payload: str, at: datetime | None = None) -> dict[str, Any]:
     """Offline verification, then (when valid) what the registry and the log say of it."""
-    result = verify(payload, inst.trust(), at=at)
+    result = inst.opened.verify(payload, inst.trust(), at)
     out = result.as_dict()
     out["online"] = None
     if result.valid and result.document_type in DOC_TYPES:
-        with inst.read() as session:
-            out["online"] = online_checks(
-                session, inst.log_reader(), result.document_type, result.document or {}, payload
+        with inst.read_engine.connect() as db:
+            out["online"] = inst.online.answer(
+                db, inst.log_reader(), result.document_type, result.document or {}, payload
             )
     return out
 
