@@ -1,0 +1,1 @@
+"""Open-source reports: alleged transfers read from news text, and the licences they concern."""

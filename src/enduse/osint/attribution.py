@@ -1,0 +1,142 @@
+"""Who says so, who denies it, and how far it went: claimants, deniers and the status of an
+alleged transfer, from the verbs of saying around its sentences."""
+
+from __future__ import annotations
+
+import re
+
+_NAME_WORD = r"(?:[A-Z][\w.’'&-]*|U\.S\.)"
+_LINK = r"(?:of|for|and|on|de|der|des|la|le|the|al)"
+NAME = rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD})*(?:\s+\([A-Z][\w.-]+\))?"
+GENERIC = (
+    r"the (?:paper|newspaper|daily|statement|service|ministry|group|institute|government|court|"
+    r"report|agency|outlet|sources?|researchers?|think tank|company|manufacturer|centre|center|"
+    r"project|brief|judgment|panel)|prosecutors|officials|sources|the officials"
+)
+SAY = (
+    r"said|says|stated|states|reported|reports|accused|accuses|alleged|alleges|claimed|claims|"
+    r"estimates|assesses|assessed|announced|confirmed|confirms|found|showed|shows|told|wrote|"
+    r"published|revealed|added|condemned|acknowledged|documented|called"
+)
+_GAP = r"(?:\s+on\s+\w+day|\s+(?:today|yesterday|last\s+\w+|this\s+week|in\s+a\s+(?:written\s+)?statement)|\s*,[^,]{0,70},)?"
+SAYER = re.compile(
+    rf"(?P<np>(?:[Tt]he\s+)?{NAME}|{GENERIC})(?P<gap>{_GAP})\s+(?:has\s+|have\s+|had\s+)?"
+    rf"(?:also\s+|repeatedly\s+|publicly\s+)?(?P<verb>{SAY})\b"
+)
+ACCORDING = re.compile(rf"\b(?:according to|citing|cited by|seen by|obtained by|reported by|published by)\s+(?P<rest>[^.;]{{0,120}})")
+IN_NAME = re.compile(rf"(?:[Tt]he\s+)?{NAME}|{GENERIC}")
+DENY = re.compile(
+    rf"(?P<np>(?:[Tt]he\s+)?{NAME}|{GENERIC})(?:{_GAP})\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|"
+    r"repeatedly\s+|quickly\s+|flatly\s+)?(?:on\s+\w+day\s+)?"
+    r"(?P<verb>denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|"
+    r"called (?:it|them|the \w+|the \w+ \w+|the claim|the report|the statement)\b[^.]{0,40}?"
+    r"(?:disinformation|fabrication|baseless|groundless|lies|fake|propaganda|unfounded))"
+)
+NOT_DENIAL_OBJECT = re.compile(r"^\s*(?:a|an|the)?\s*(?:\w+\s+){0,2}?(?:request|application|licen[cs]e|bid|offer|proposal)")
+
+NOT_DELIVERED = re.compile(
+    r"\b(?:cancel(?:led|ed|s)?|refused (?:an|the) export|refused to (?:license|approve|allow)|"
+    r"rejected (?:a|an|the) (?:\w+ ){0,2}request|block(?:ed|s)|never (?:been )?delivered|"
+    r"none of which had been delivered|not a single \w+ has (?:reached|arrived)|"
+    r"never took delivery|(?:in effect )?been abandoned|abandoned|seiz(?:ed|e|ure)|"
+    r"intercept(?:ed|ion)|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
+    r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered)\b",
+    re.IGNORECASE,
+)
+PLANNED = re.compile(
+    r"\b(?:will (?:receive|buy|deliver|supply|send|acquire)|would (?:receive|deliver|buy|supply|"
+    r"arrive)|expects? to (?:receive|buy|take)|plans? to (?:buy|acquire|supply|deliver)|"
+    r"scheduled to (?:begin|start|arrive)|due to (?:start|begin|arrive)|(?:is|are) to be delivered|"
+    r"letter of intent|framework agreement|finalised a deal|finalized a deal|agreed to (?:buy|sell|"
+    r"supply)|in the near future|set to (?:receive|buy|deliver)|first aircraft would arrive|"
+    r"deliveries (?:are )?due)\b",
+    re.IGNORECASE,
+)
+CONFIRMED = re.compile(
+    r"\b(?:confirmed|acknowledged|took delivery|taken delivery|has received|have received|"
+    r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
+    r"the judgment|annual report|handover ceremony|delivered \d+|said (?:on \w+day )?(?:it|that it) "
+    r"had (?:delivered|received|supplied))\b",
+    re.IGNORECASE,
+)
+PARTLY = re.compile(
+    r"\bbut (?:said|says)?\b[^.]{0,80}?\b(?:no information|does not monitor|not aware|no record|"
+    r"could not confirm|did not confirm|declined to)\b",
+    re.IGNORECASE,
+)
+HEDGE = re.compile(r"\b(?:could|might|may|would|if confirmed|cannot)\b")
+DENIED_HEADLINE = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
+AT_HEAD = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+")
+_STOP_NAMES = {
+    "In", "On", "The", "A", "An", "But", "And", "It", "Its", "He", "She", "They", "This", "That",
+    "However", "Instead", "Since", "After", "Before", "When", "While", "According", "Last",
+    "Summary", "Why", "THREAD", "If", "Instead", "Now", "Then", "Meanwhile",
+}  # fmt: skip
+
+
+def clean(np: str) -> str | None:
+    np = AT_HEAD.sub("", np.strip(" ,"))
+    words = np.split()
+    while words and words[0] in _STOP_NAMES:
+        words = words[1:]
+    np = " ".join(words)
+    if not np or np.lower() in {"it", "he", "she", "they", "we"} or len(np) < 2:
+        return None
+    if re.fullmatch(r"(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|"
+                    r"September|October|November|December|\d+)", np):  # fmt: skip
+        return None
+    return np
+
+
+def sayers(sentence: str) -> list[str]:
+    """Names that assert something in this sentence, in order."""
+    out: list[tuple[int, str]] = []
+    for m in SAYER.finditer(sentence):
+        name = clean(m.group("np"))
+        if name:
+            out.append((m.start(), name))
+    for m in ACCORDING.finditer(sentence):
+        rest = m.group("rest")
+        named = [n for n in (clean(x.group(0)) for x in IN_NAME.finditer(rest)) if n]
+        if named:
+            out.append((m.start(), named[0]))
+    return [name for _, name in sorted(out)]
+
+
+def deniers(sentence: str) -> list[str]:
+    out = []
+    for m in DENY.finditer(sentence):
+        if NOT_DENIAL_OBJECT.match(sentence[m.end() :]):
+            continue
+        name = clean(m.group("np"))
+        if name:
+            out.append(name)
+    return out
+
+
+def is_generic(name: str) -> bool:
+    return re.fullmatch(GENERIC, name) is not None or re.fullmatch(
+        r"(?:paper|newspaper|daily|statement|service|ministry|group|institute|government|court|"
+        r"report|agency|outlet|sources?|researchers?|company|manufacturer|project|brief|"
+        r"judgment|panel|officials|centre|center)",
+        name.lower(),
+    ) is not None
+
+
+def status_of(evidence: list[str], context: list[str], headline: str, denied: bool,
+              claimed: bool) -> str:  # fmt: skip
+    """One of alleged, confirmed, partly_confirmed, denied, planned, not_delivered."""
+    text = " ".join(evidence)
+    around = " ".join(context)
+    if NOT_DELIVERED.search(text) or (NOT_DELIVERED.search(around) and not CONFIRMED.search(text)):
+        return "not_delivered"
+    if PLANNED.search(text):
+        return "planned"
+    confirmed = any(CONFIRMED.search(x) and not HEDGE.search(x) for x in [*evidence, *context])
+    if confirmed:
+        if PARTLY.search(around) or PARTLY.search(text):
+            return "partly_confirmed"
+        return "confirmed"
+    if denied and not claimed and DENIED_HEADLINE.search(headline):
+        return "denied"
+    return "alleged"

@@ -1,0 +1,59 @@
+"""When: the report's dateline, and the time a transfer's evidence gives (as precise as said)."""
+
+from __future__ import annotations
+
+import re
+
+from enduse.osint.sentences import Sentence
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}  # fmt: skip
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b")
+MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b")
+MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b")
+YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
+
+
+def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
+    out = year
+    if month:
+        out += f"-{MONTHS[month.lower().rstrip('.')]:02d}"
+        if day:
+            out += f"-{int(day):02d}"
+    return out
+
+
+def first_date(text: str) -> str | None:
+    found = []
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+        for m in pattern.finditer(text):
+            found.append((m.start(), _iso(m.group("year"), m.group("month"), m.group("day"))))
+    if not found:
+        for m in MONTH_YEAR.finditer(text):
+            found.append((m.start(), _iso(m.group("year"), m.group("month"))))
+    if not found:
+        for m in YEAR.finditer(text):
+            found.append((m.start(), m.group("year")))
+    return min(found)[1] if found else None
+
+
+def report_date(sentences: list[Sentence]) -> str | None:
+    """The dateline: the first full date in the first lines."""
+    for s in sentences[:4]:
+        for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+            m = pattern.search(s.text)
+            if m:
+                return _iso(m.group("year"), m.group("month"), m.group("day"))
+    return None
+
+
+def transfer_date(evidence: list[str], published: str | None) -> str | None:
+    for text in evidence:
+        found = first_date(text)
+        if found:
+            return found
+    return published

@@ -1,0 +1,244 @@
+"""Alleged transfers in an English report: who supplied what to whom, via where, according to
+whom, how far it went, and the sentences that say so.
+
+Pure: text in, transfers out. Sentence by sentence, the states named are cast in roles
+(`roles.py`); a sentence that moves goods from a supplier to a recipient is evidence of that
+pair; the pairs of a report are merged, and their claimants, deniers and status read from
+the evidence and its paragraph (`attribution.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from enduse.osint import attribution as at
+from enduse.osint.dates import report_date, transfer_date
+from enduse.osint.gazetteer import country_mentions
+from enduse.osint.items import Item, items
+from enduse.osint.quantities import Quantity, quantity
+from enduse.osint.roles import Cast, cast, triggered
+from enduse.osint.sentences import Sentence, split_sentences
+
+STATISTIC = re.compile(
+    r"\d\s?(?:percent|per cent|%)|\bshare of\b|\blargest (?:arms )?(?:importers?|exporters?|"
+    r"buyers|customers)|\btotal (?:arms |defen[cs]e )?exports\b|\bexports (?:rose|fell|reached|"
+    r"doubled|more than doubled)",
+    re.I,
+)
+ORG_SUFFIX = (
+    r"Defen[cs]e|Arms|Works|Ordnance|Trading|Trade Partners|Industries|Systems|Systemes|"
+    r"Aerospace|Aerosystems|Aero|Group|Holding|Munitions|Engineering|Partners|Cargo|Lines|"
+    r"Munitions AG|AG|Ltd\.?|Co\.|Corporation|Wehrtechnik|Industry"
+)
+ORG = re.compile(rf"\b(?:[A-Z][\w-]+\s+){{1,4}}(?:{ORG_SUFFIX})\b(?:\s+(?:{ORG_SUFFIX})\b)*")
+MAX_CHARS = 400_000  # a report, not a book: longer input is refused, not read
+
+
+@dataclass
+class Transfer:
+    supplier_country: str
+    recipient_country: str
+    intermediary_countries: list[str] = field(default_factory=list)
+    supplier_orgs: list[str] = field(default_factory=list)
+    recipient_orgs: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    quantity: Quantity | None = None
+    date: str | None = None
+    claimants: list[str] = field(default_factory=list)
+    status: str = "alleged"
+    denied_by: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)  # the cues that cast each state
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "supplier_country": self.supplier_country,
+            "supplier_orgs": self.supplier_orgs,
+            "recipient_country": self.recipient_country,
+            "recipient_orgs": self.recipient_orgs,
+            "intermediary_countries": sorted(self.intermediary_countries),
+            "items": [{"text": i.text, "calibre": i.calibre, "category": i.category}
+                      for i in self.items],  # fmt: skip
+            "quantity": None if self.quantity is None else {
+                "text": self.quantity.text, "value": self.quantity.value,
+                "unit": self.quantity.unit},  # fmt: skip
+            "date": self.date,
+            "claimants": self.claimants,
+            "status": self.status,
+            "denied_by": self.denied_by,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class _Pair:
+    supplier: str
+    recipient: str
+    sentences: list[Sentence] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+
+def extract(text: str) -> list[Transfer]:
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"report longer than {MAX_CHARS} characters")
+    sentences = split_sentences(text)
+    published = report_date(sentences)
+    pairs: dict[tuple[str, str], _Pair] = {}
+    recent: list[tuple[int, list[Cast]]] = []  # casts of the last sentences, for carry-over
+    for s in sentences:
+        mentions = country_mentions(s.text)
+        casts = cast(s.text, mentions) if mentions else []
+        statistic = STATISTIC.search(s.text) is not None
+        if casts and not statistic and triggered(s.text):
+            _read_pairs(s, casts, recent, pairs)
+        if casts and not statistic:
+            recent = [(i, c) for i, c in recent if s.index - i <= 2] + [(s.index, casts)]
+    legs = _legs(pairs)
+    out = []
+    for key, pair in pairs.items():
+        if key in legs:
+            continue
+        transfer = _transfer(pair, sentences, published)
+        folded = [pairs[k] for k, whole in legs.items() if whole == key]
+        for leg in folded:  # the first leg of this chain, to a trader or declared end user
+            leg_status = _transfer(leg, sentences, published).status
+            if leg_status == "confirmed" and transfer.status == "alleged":
+                transfer.status = "partly_confirmed"
+            transfer.evidence += [s.text for s in leg.sentences if s.text not in transfer.evidence]
+        out.append(transfer)
+    return out
+
+
+def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Pairs that are one leg of a longer chain: the supplier's sale to a state that is an
+    intermediary of the same supplier's transfer to another recipient."""
+    out = {}
+    for (supplier, recipient), pair in pairs.items():
+        for (s2, r2), other in pairs.items():
+            if s2 == supplier and r2 != recipient and recipient in other.via:
+                out[(supplier, recipient)] = (s2, r2)
+    return out
+
+
+def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cast]]],
+                pairs: dict[tuple[str, str], _Pair]) -> None:  # fmt: skip
+    suppliers = _codes(casts, "supplier")
+    if len(suppliers) > 1 and not any("coordinated" in c.cue for c in casts if c.role == "supplier"):
+        suppliers = suppliers[:1]  # the first named; a later one is background ("to replace its Israeli-made jets")
+    recipients = _codes(casts, "recipient")
+    via = _codes(casts, "intermediary")
+    if len(recipients) > 1 and not any("coordinated" in c.cue for c in casts if c.role == "recipient"):
+        via += recipients[:-1]  # "to Romania ... for onward delivery to Ukraine"
+        recipients = recipients[-1:]
+    if suppliers and not recipients:
+        recipients = _carried(recent, "recipient", exclude=suppliers)
+    elif recipients and not suppliers:
+        suppliers = _carried(recent, "supplier", exclude=recipients)
+    for supplier in suppliers:
+        for recipient in recipients:
+            if supplier == recipient:
+                continue
+            pair = pairs.setdefault((supplier, recipient), _Pair(supplier, recipient))
+            pair.sentences.append(s)
+            pair.via += [v for v in via if v not in (supplier, recipient) and v not in pair.via]
+            pair.why += [f"{c.mention.text}: {c.role} ({c.cue})" for c in casts if c.role != "none"]
+
+
+def _codes(casts: list[Cast], role: str) -> list[str]:
+    out: list[str] = []
+    for c in casts:
+        if c.role == role and c.mention.code not in out:
+            out.append(c.mention.code)
+    return out
+
+
+def _carried(recent: list[tuple[int, list[Cast]]], role: str, exclude: list[str]) -> list[str]:
+    """A role the last sentences gave a state ('Iran ... supplied the SAF': the SAF were
+    Sudanese two sentences before)."""
+    for _, casts in reversed(recent):
+        found = [c for c in _codes(casts, role) if c not in exclude]
+        if found:
+            return found[-1:]
+    return []
+
+
+def _orgs(sentence: str) -> list[str]:
+    return [m.group(0).strip() for m in ORG.finditer(sentence)]
+
+
+def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None) -> Transfer:
+    evidence = [s.text for s in pair.sentences]
+    paragraphs = {s.paragraph for s in pair.sentences}
+    context = [s.text for s in sentences if s.paragraph in paragraphs and s not in pair.sentences]
+    headline = sentences[0].text if sentences else ""
+    claimants = _claimants(pair, sentences)
+    denied_by = _deniers(pair, sentences)
+    status = at.status_of(evidence, context, headline, bool(denied_by),
+                          claimed=any(c not in denied_by for c in claimants))  # fmt: skip
+    if status == "denied":
+        claimants = []
+    found_items: list[Item] = []
+    for text in evidence:
+        found_items += [i for i in items(text) if i not in found_items]
+    supplier_orgs: list[str] = []
+    for text in evidence:
+        supplier_orgs += [o for o in _orgs(text) if o not in supplier_orgs]
+    return Transfer(
+        supplier_country=pair.supplier,
+        recipient_country=pair.recipient,
+        intermediary_countries=sorted(pair.via),
+        supplier_orgs=supplier_orgs,
+        items=found_items,
+        quantity=quantity(evidence),
+        date=transfer_date(evidence, published),
+        claimants=claimants,
+        status=status,
+        denied_by=denied_by,
+        evidence=evidence,
+        why=pair.why,
+    )
+
+
+def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
+    named: list[str] = []  # every named sayer so far, to resolve "the paper said"
+    by_index: dict[int, list[str]] = {}
+    for s in sentences:
+        found = []
+        for name in at.sayers(s.text):
+            if at.is_generic(name):
+                resolved = next((n for n in reversed(named)), None)
+                if resolved and resolved not in found:
+                    found.append(resolved)
+            else:
+                found.append(name)
+                named.append(name)
+        by_index[s.index] = found
+    out: list[str] = []
+    for s in pair.sentences:
+        out += [n for n in by_index.get(s.index, []) if n not in out]
+    if not out:
+        paragraphs = {s.paragraph for s in pair.sentences}
+        for s in sentences:
+            if s.paragraph in paragraphs:
+                out += [n for n in by_index.get(s.index, []) if n not in out]
+    return [n for n in out if not _is_party_voice(n, pair) or n in out[:1]]
+
+
+def _is_party_voice(name: str, pair: _Pair) -> bool:
+    return False
+
+
+def _deniers(pair: _Pair, sentences: list[Sentence]) -> list[str]:
+    parties = {pair.supplier, pair.recipient, *pair.via}
+    out: list[str] = []
+    for s in sentences:
+        for name in at.deniers(s.text):
+            codes = {m.code for m in country_mentions(name)}
+            if at.is_generic(name):
+                continue
+            if (codes & parties or not codes) and name not in out:
+                out.append(name)
+    return out

@@ -1,0 +1,195 @@
+"""Who is who in one sentence: which state a mention makes the supplier, the recipient, an
+intermediary, or only the speaker, read off the words around it.
+
+Rules over the words, not a parser: reports on arms transfers say these things in a small
+number of ways ("X supplied ... to Y via Z", "Y received X-made ...", "bought from X",
+"end-user certificates naming Z"), and a rule that fires says why (`cue`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from enduse.osint.gazetteer import Mention, country_mentions
+
+Role = Literal["supplier", "recipient", "intermediary", "speaker", "none"]
+
+SUPPLY = (
+    r"suppl(?:y|ied|ies|ying)|ship(?:ped|ping|s|ments?)?|deliver(?:ed|ing|s|y|ies)?|"
+    r"export(?:ed|ing|s)?|re-export(?:ed|ing|s)?|sold|sell(?:s|ing)?|sales?|sent|send(?:s|ing)?|"
+    r"transferr?(?:ed|ing)?|provid(?:e|ed|es|ing)|arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
+    r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried"
+)
+RECEIVE = (
+    r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|"
+    r"purchas(?:e|ed|es|ing)|acquir(?:e|ed|es|ing)|order(?:ed|s)?|import(?:ed|s|ing)?|"
+    r"signed (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
+    r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
+)
+MOVE = r"reach(?:ed|es|ing)?|end(?:ed)? up|arriv(?:e|ed|es|ing)|bound for|cargo flights?"
+TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
+
+SPEAKER_AFTER = re.compile(
+    r"^(?:'s?|’s?)?\s*(?:(?:new|own|state|federal|transitional|military|then|former|top|"
+    r"deputy|senior|national|main|official)\s+)*"
+    r"(?:foreign|defen[cs]e|security|intelligence|economy|economic|trade|finance|interior|"
+    r"armed forces|state security|national intelligence|military intelligence)?\s*"
+    r"(?:ministry|ministries|ministers?|office|service|council|secretariat|embassy|mission|"
+    r"government|officials?|authorities|president|prime minister|spokes\w+|media|lawmakers?|"
+    r"parliament|court|prosecutors?|customs|police|commanders?|leaders?|diplomats?|"
+    r"foreign office|agency|opposition|analysts?|researchers?|outlets?|newspaper|daily|"
+    r"broadcaster|television|regulators?|investigators?|sources?|statement|state media|"
+    r"intelligence|spy agency|security service|"
+    r"Foreign|Defen[cs]e|Ministry|Security|Intelligence|State|Federal|National|Armed)\b"
+)
+PRODUCER_AFTER = re.compile(
+    r"^(?:-|\s)(?:made|built|produced|manufactured|designed|origin)\b|"
+    r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,3}?(?:arms makers?|makers?|manufacturers?|producers?|"
+    r"plants?|factor(?:y|ies)|firms?|compan(?:y|ies)|enterprises?|industr(?:y|ies)|"
+    r"suppliers?|exporters?|works|defen[cs]e (?:industry|enterprises|companies|firms)|"
+    r"state-owned (?:companies|firms)|arms (?:deliveries|exports|sales|supplies)|"
+    r"(?:deliveries|exports|supplies|shipments|sales) of|export of)\b"
+)
+GOODS_AFTER = re.compile(
+    r"^(?:-made|-built)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:weapons|ammunition|shells|rockets|drones|"
+    r"rifles|munitions|howitzers|jets|missiles|mortar bombs|bombs|cargo flights|cargo aircraft|"
+    r"arms|artillery|materiel|grenades|tank rounds|rounds)\b"
+)
+RECIPIENT_AFTER = re.compile(
+    r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:forces|army|armed forces|Armed Forces|military|"
+    r"troops|units|soldiers|air force|navy|border guard|junta|crews|fighters|defen[cs]e forces|"
+    r"special forces|artillery units)\b"
+)
+BROKER_AFTER = re.compile(
+    r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:intermediar\w*|middlem[ae]n|trader|traders|"
+    r"trading (?:company|house|firm)|brokers?|buyer|buyers of record|port of|ports?|border)\b"
+)
+INTERMEDIARY_BEFORE = re.compile(
+    r"\b(?:through|via|across|transit(?:ing)?(?: through)?|by way of|in the name of|naming|named|"
+    r"on to|onward to|warehouses in|depots? in|(?:company|trader|firm|buyer|broker|house) in|"
+    r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of|"
+    r"shipped to|flown to|trucked to|flights? to)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+)
+RECIPIENT_BEFORE = re.compile(
+    r"(?:\bto|\binto|\bfor|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
+    r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
+    r"bought by|used by|customers? in|the custody of)\s+(?:(?:the|a|an)\s+)?$"
+)
+SUPPLIER_BEFORE = re.compile(
+    r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|(?:built|made|produced|"
+    r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$"
+)
+PREPOSITION_BEFORE = re.compile(
+    r"\b(?:to|from|in|of|for|via|through|with|by|at|on|into|across|against|between|about|"
+    r"over|near|toward|towards|than|under|after|before|as|named|naming)\s+(?:the\s+)?$"
+)
+REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed)")
+ORG_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:state-owned\s+|state-run\s+)?(?:[A-Z][\w-]+\s+){0,3}(?:Defen[cs]e|Arms|"
+    r"Works|Ordnance|Trading|Industries|Systems|Aerospace|Aerosystems|Aero|Group|Holding|"
+    r"Munitions|Engineering|Wehrtechnik)\b"
+)
+SUBJECT_SUPPLY = re.compile(
+    r"suppl(?:ied|ying|ies|y)|shipped|shipping|delivered|delivering|deliver|exported|exporting|"
+    r"export|sold|selling|sells|sell|sent|sending|sends|send|transferred|provided|providing|"
+    r"provide|arm|arming|armed|smuggled|re-exported|handed over|trucked|flown|loaded|pass on"
+)
+SUBJECT_RECEIVE = re.compile(
+    r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|purchased|"
+    r"acquired|ordered|imported|signed .*"
+)
+
+
+@dataclass(frozen=True)
+class Cast:
+    mention: Mention
+    role: Role
+    cue: str
+
+
+def _coordinated(sentence: str, casts: list[Cast]) -> list[Cast]:
+    """'Russian and Chinese companies', 'the Czech Republic and Poland': one role for both."""
+    out = list(casts)
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        between = sentence[a.mention.end : b.mention.start]
+        if re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", between):
+            if a.role in ("none",) and b.role != "none":
+                out[i - 1] = Cast(a.mention, b.role, b.cue + " (coordinated)")
+            elif b.role in ("none",) and a.role != "none":
+                out[i] = Cast(b.mention, a.role, a.cue + " (coordinated)")
+    return out
+
+
+def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
+    """The role of every state this sentence names."""
+    mentions = country_mentions(sentence) if mentions is None else mentions
+    triggers = list(TRIGGER.finditer(sentence))
+    casts: list[Cast] = []
+    for m in mentions:
+        before, after = sentence[: m.start], sentence[m.end :]
+        role: Role = "none"
+        cue = ""
+        if REGISTERED_AFTER.match(after):
+            role, cue = "none", "where a company is registered"
+        elif INTERMEDIARY_BEFORE.search(before) or (
+            (m.kind == "adjective" or after.startswith(("'s", "’s"))) and BROKER_AFTER.match(after)
+        ):
+            role, cue = "intermediary", "transit, trader or declared end user"
+        elif SUPPLIER_BEFORE.search(before) and not RECIPIENT_AFTER.match(after):
+            role, cue = "supplier", "from / made by"
+        elif m.kind == "adjective" and PRODUCER_AFTER.match(after):
+            role, cue = "supplier", "its producers or its exports"
+        elif m.kind == "adjective" and GOODS_AFTER.match(after):
+            role, cue = "supplier", "goods of its making"
+        elif ORG_AFTER.match(after):
+            role, cue = "supplier", "its company"
+        elif RECIPIENT_BEFORE.search(before):
+            role, cue = "recipient", "to / for"
+        elif m.kind in ("name", "capital") and re.match(r"^(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:arms )?(?:deliveries|exports|supplies|shipments|sales)\b", after):
+            role, cue = "supplier", "its exports"
+        elif RECIPIENT_AFTER.match(after) and m.kind in ("adjective", "name", "group"):
+            nxt = next((t for t in triggers if t.start() >= m.end), None)
+            if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
+                    and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
+                role, cue = "none", "forces that act, not receive"
+            else:
+                role, cue = "recipient", "its forces"
+        elif SPEAKER_AFTER.match(after):
+            role, cue = "speaker", "an official voice"
+        elif not PREPOSITION_BEFORE.search(before[-30:]):
+            nxt = next((t for t in triggers if t.start() >= m.end), None)
+            prev = next((t for t in reversed(triggers) if t.end() <= m.start), None)
+            if nxt is not None and _clause_between(sentence, m.end, nxt.start()):
+                word = nxt.group(0)
+                if nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(word) and not _noun_use(sentence, nxt):
+                    role, cue = "supplier", "subject of " + word
+                elif nxt.group("receive") and SUBJECT_RECEIVE.fullmatch(word):
+                    role, cue = "recipient", "subject of " + word
+                elif nxt.group("move") and word not in ("cargo flight", "cargo flights"):
+                    role, cue = "recipient", "goods reached it"
+            elif prev is not None and prev.group("supply") and sentence[prev.end() : m.start].strip() in ("", "the"):
+                role, cue = "recipient", "object of " + prev.group(0)
+        casts.append(Cast(m, role, cue))
+    return _coordinated(sentence, casts)
+
+
+def _noun_use(sentence: str, trigger: re.Match[str]) -> bool:
+    """'commercial shipping', 'shipping lines': the word names no act of supplying."""
+    before = sentence[max(0, trigger.start() - 12) : trigger.start()]
+    after = sentence[trigger.end() : trigger.end() + 12]
+    return bool(re.search(r"commercial\s$|the\s$|its\s$|of\s$", before)) or bool(
+        re.match(r"\s(?:lines?|routes?|compan|data|records|industry)", after)
+    )
+
+
+def _clause_between(sentence: str, start: int, end: int) -> bool:
+    """The trigger follows the mention within its clause (no full clause break between)."""
+    gap = sentence[start:end]
+    return len(gap) < 90 and not re.search(r"[;:]|\bwhich\b|\bwho\b|\bwhile\b|\bbut\b", gap)
+
+
+def triggered(sentence: str) -> bool:
+    return TRIGGER.search(sentence) is not None
