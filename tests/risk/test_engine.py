@@ -76,7 +76,8 @@ def test_the_report_scores_subjects_and_a_case_keeps_its_own(seed_facts):
     result = report(findings)
     scores = {(s["type"], s["id"]): s["score"] for s in result["subjects"]}
     assert scores[("party", "p-broker")] == 14  # B5 medium (4) + B6 high (10)
-    assert scores[("licence", "RS-2025-0107")] == 10
+    # C1 high (10) + G7 high (10): the scenario's open-source report names CZ, its destination
+    assert scores[("licence", "RS-2025-0107")] == 20
     assert {"rule", "severity", "subject", "message", "evidence"} <= set(result["findings"][0])
     scope = case_subjects(seed_facts, licence="RS-2025-0131")
     mine = {(f.rule, f.subject_id) for f in findings if (f.subject_type, f.subject_id) in scope}

@@ -10,6 +10,7 @@ from enduse.cli import (
     euc,
     licence,
     log,
+    osint,
     pki,
     reexport,
     registry,
@@ -48,6 +49,7 @@ app.command("screen")(screening.screen_command)
 app.command("risk")(risk.command)
 app.command("trace")(risk.trace_command)
 app.command("serve")(serve.command)
+app.add_typer(osint.app, name="osint")
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ class Inventory(Record):
 class ObservedItem(Record):
     description: str | None = None
     calibre: str | None = None
+    category: str | None = None  # control-list category ("ML3") where the source says
     quantity: Count | None = None
     quantity_text: str | None = None
     lots: list[str] = Field(default_factory=list)
@@ -55,6 +56,18 @@ class Observation(Record):
     licence_number: str | None = None
     source: str
     status: Literal["alleged", "confirmed", "denied"] | None = None
+    # Read from an open-source report (`enduse osint ingest`): how far the report says the
+    # transfer went, who says so, who denies it, the sentences that say it, the report's date,
+    # and whether it names its intermediaries or only says there were some.
+    report_status: (
+        Literal["alleged", "confirmed", "partly_confirmed", "denied", "planned", "not_delivered"]
+        | None
+    ) = None
+    claimants: list[str] = Field(default_factory=list)
+    denied_by: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    reported: IsoDate | None = None
+    via_unnamed: bool = False
 
 
 class Denial(Record):

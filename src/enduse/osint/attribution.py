@@ -8,6 +8,16 @@ import re
 _NAME_WORD = r"(?:[A-Z][\w.’'&-]*|U\.S\.)"
 _LINK = r"(?:of|for|and|on|de|der|des|la|le|the|al)"
 NAME = rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD})*(?:\s+\([A-Z][\w.-]+\))?"
+ROLE_WORDS = (
+    r"government|ministry|minister|spokes\w+|agency|service|services|office|embassy|mission|"
+    r"officials?|president|prime minister|military|army|authorities|lawmakers?|commander|"
+    r"parliament|court|intelligence"
+)
+# "Mali's transitional government", "Iran's deputy defence minister", "an Iranian lawmaker"
+HOLDER = (
+    rf"{_NAME_WORD}(?:'s|’s)\s+(?:[a-z-]+\s+){{0,3}}(?:{ROLE_WORDS})\b"
+    rf"|(?:[Aa]n?\s+|[Tt]he\s+)?[A-Z][a-z]+\s+(?:[a-z-]+\s+){{0,2}}(?:{ROLE_WORDS})\b"
+)
 GENERIC = (
     r"the (?:paper|newspaper|daily|statement|service|ministry|group|institute|government|court|"
     r"report|agency|outlet|sources?|researchers?|think tank|company|manufacturer|centre|center|"
@@ -16,30 +26,39 @@ GENERIC = (
 SAY = (
     r"said|says|stated|states|reported|reports|accused|accuses|alleged|alleges|claimed|claims|"
     r"estimates|assesses|assessed|announced|confirmed|confirms|found|showed|shows|told|wrote|"
-    r"published|revealed|added|condemned|acknowledged|documented|called"
+    r"published|revealed|added|condemned|acknowledged|documented"
 )
 _GAP = r"(?:\s+on\s+\w+day|\s+(?:today|yesterday|last\s+\w+|this\s+week|in\s+a\s+(?:written\s+)?statement)|\s*,[^,]{0,70},)?"
 SAYER = re.compile(
-    rf"(?P<np>(?:[Tt]he\s+)?{NAME}|{GENERIC})(?P<gap>{_GAP})\s+(?:has\s+|have\s+|had\s+)?"
+    rf"(?P<np>{HOLDER}|(?:[Tt]he\s+)?{NAME}|{GENERIC})(?P<gap>{_GAP})\s+(?:has\s+|have\s+|had\s+)?"
     rf"(?:also\s+|repeatedly\s+|publicly\s+)?(?P<verb>{SAY})\b"
 )
-ACCORDING = re.compile(rf"\b(?:according to|citing|cited by|seen by|obtained by|reported by|published by)\s+(?P<rest>[^.;]{{0,120}})")
+ACCORDING = re.compile(
+    r"\b(?:according to|citing|cited by|seen by|obtained by|reported by|published by)\s+(?P<rest>[^.;]{0,120})"
+)
 IN_NAME = re.compile(rf"(?:[Tt]he\s+)?{NAME}|{GENERIC}")
+INVERTED = re.compile(
+    rf"(?:,|\"|”)\s*(?:said|says|according to)\s+(?P<np>{HOLDER}|(?:the\s+)?(?:{NAME})(?:\s+[a-z]+)?)"
+    r"(?=\s*(?:[.,;]|$))"
+)
 DENY = re.compile(
-    rf"(?P<np>(?:[Tt]he\s+)?{NAME}|{GENERIC})(?:{_GAP})\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|"
+    rf"(?P<np>{HOLDER}|(?:[Tt]he\s+)?{NAME}|{GENERIC})(?:{_GAP})\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|"
     r"repeatedly\s+|quickly\s+|flatly\s+)?(?:on\s+\w+day\s+)?"
     r"(?P<verb>denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|"
     r"called (?:it|them|the \w+|the \w+ \w+|the claim|the report|the statement)\b[^.]{0,40}?"
     r"(?:disinformation|fabrication|baseless|groundless|lies|fake|propaganda|unfounded))"
 )
-NOT_DENIAL_OBJECT = re.compile(r"^\s*(?:a|an|the)?\s*(?:\w+\s+){0,2}?(?:request|application|licen[cs]e|bid|offer|proposal)")
+NOT_DENIAL_OBJECT = re.compile(
+    r"^\s*(?:a|an|the)?\s*(?:\w+\s+){0,2}?(?:request|application|licen[cs]e|bid|offer|proposal)"
+)
 
 NOT_DELIVERED = re.compile(
     r"\b(?:cancel(?:led|ed|s)?|refused (?:an|the) export|refused to (?:license|approve|allow)|"
     r"rejected (?:a|an|the) (?:\w+ ){0,2}request|block(?:ed|s)|never (?:been )?delivered|"
     r"none of which had been delivered|not a single \w+ has (?:reached|arrived)|"
-    r"never took delivery|(?:in effect )?been abandoned|abandoned|seiz(?:ed|e|ure)|"
-    r"intercept(?:ed|ion)|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
+    r"never took delivery|(?:in effect )?been abandoned|abandoned|seizure|"
+    r"seiz(?:ed|e|ing) (?:a |the )?(?:\w+ ){0,2}(?:shipment|cargo|consignment|weapons|arms|vessel|"
+    r"dhow|containers?|ammunition)|intercept(?:ed|ion)|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
     r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered)\b",
     re.IGNORECASE,
 )
@@ -70,12 +89,12 @@ AT_HEAD = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+")
 _STOP_NAMES = {
     "In", "On", "The", "A", "An", "But", "And", "It", "Its", "He", "She", "They", "This", "That",
     "However", "Instead", "Since", "After", "Before", "When", "While", "According", "Last",
-    "Summary", "Why", "THREAD", "If", "Instead", "Now", "Then", "Meanwhile",
+    "Summary", "Why", "THREAD", "If", "Now", "Then", "Meanwhile",
 }  # fmt: skip
 
 
 def clean(np: str) -> str | None:
-    np = AT_HEAD.sub("", np.strip(" ,"))
+    np = AT_HEAD.sub("", np.strip(" ,.;:"))
     words = np.split()
     while words and words[0] in _STOP_NAMES:
         words = words[1:]
@@ -90,8 +109,13 @@ def clean(np: str) -> str | None:
 
 def sayers(sentence: str) -> list[str]:
     """Names that assert something in this sentence, in order."""
+    sentence = re.sub(r"\s+Co\.,?\s+Ltd\.?", "", sentence)
     out: list[tuple[int, str]] = []
     for m in SAYER.finditer(sentence):
+        name = clean(m.group("np"))
+        if name:
+            out.append((m.start(), name))
+    for m in INVERTED.finditer(sentence):
         name = clean(m.group("np"))
         if name:
             out.append((m.start(), name))
@@ -115,16 +139,20 @@ def deniers(sentence: str) -> list[str]:
 
 
 def is_generic(name: str) -> bool:
-    return re.fullmatch(GENERIC, name) is not None or re.fullmatch(
-        r"(?:paper|newspaper|daily|statement|service|ministry|group|institute|government|court|"
-        r"report|agency|outlet|sources?|researchers?|company|manufacturer|project|brief|"
-        r"judgment|panel|officials|centre|center)",
-        name.lower(),
-    ) is not None
+    return (
+        re.fullmatch(GENERIC, name) is not None
+        or re.fullmatch(
+            r"(?:paper|newspaper|daily|statement|service|ministry|group|institute|government|court|"
+            r"report|agency|outlet|sources?|researchers?|company|manufacturer|project|brief|"
+            r"judgment|panel|officials|centre|center)",
+            name.lower(),
+        )
+        is not None
+    )
 
 
 def status_of(evidence: list[str], context: list[str], headline: str, denied: bool,
-              claimed: bool) -> str:  # fmt: skip
+              claimed: bool, headline_denial: bool = False) -> str:  # fmt: skip
     """One of alleged, confirmed, partly_confirmed, denied, planned, not_delivered."""
     text = " ".join(evidence)
     around = " ".join(context)
@@ -137,6 +165,6 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
         if PARTLY.search(around) or PARTLY.search(text):
             return "partly_confirmed"
         return "confirmed"
-    if denied and not claimed and DENIED_HEADLINE.search(headline):
+    if denied and (not claimed or headline_denial) and DENIED_HEADLINE.search(headline):
         return "denied"
     return "alleged"

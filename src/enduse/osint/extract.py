@@ -17,6 +17,7 @@ from enduse.osint import attribution as at
 from enduse.osint.dates import report_date, transfer_date
 from enduse.osint.gazetteer import country_mentions
 from enduse.osint.items import Item, items
+from enduse.osint.organisations import ORG, org_countries
 from enduse.osint.quantities import Quantity, quantity
 from enduse.osint.roles import Cast, cast, triggered
 from enduse.osint.sentences import Sentence, split_sentences
@@ -27,12 +28,6 @@ STATISTIC = re.compile(
     r"doubled|more than doubled)",
     re.I,
 )
-ORG_SUFFIX = (
-    r"Defen[cs]e|Arms|Works|Ordnance|Trading|Trade Partners|Industries|Systems|Systemes|"
-    r"Aerospace|Aerosystems|Aero|Group|Holding|Munitions|Engineering|Partners|Cargo|Lines|"
-    r"Munitions AG|AG|Ltd\.?|Co\.|Corporation|Wehrtechnik|Industry"
-)
-ORG = re.compile(rf"\b(?:[A-Z][\w-]+\s+){{1,4}}(?:{ORG_SUFFIX})\b(?:\s+(?:{ORG_SUFFIX})\b)*")
 MAX_CHARS = 400_000  # a report, not a book: longer input is refused, not read
 
 
@@ -59,11 +54,16 @@ class Transfer:
             "recipient_country": self.recipient_country,
             "recipient_orgs": self.recipient_orgs,
             "intermediary_countries": sorted(self.intermediary_countries),
-            "items": [{"text": i.text, "calibre": i.calibre, "category": i.category}
-                      for i in self.items],  # fmt: skip
-            "quantity": None if self.quantity is None else {
-                "text": self.quantity.text, "value": self.quantity.value,
-                "unit": self.quantity.unit},  # fmt: skip
+            "items": [
+                {"text": i.text, "calibre": i.calibre, "category": i.category} for i in self.items
+            ],
+            "quantity": None
+            if self.quantity is None
+            else {
+                "text": self.quantity.text,
+                "value": self.quantity.value,
+                "unit": self.quantity.unit,
+            },
             "date": self.date,
             "claimants": self.claimants,
             "status": self.status,
@@ -88,13 +88,23 @@ def extract(text: str) -> list[Transfer]:
     published = report_date(sentences)
     pairs: dict[tuple[str, str], _Pair] = {}
     recent: list[tuple[int, list[Cast]]] = []  # casts of the last sentences, for carry-over
+    companies = org_countries(text)
+    last: list[_Pair] = []
     for s in sentences:
         mentions = country_mentions(s.text)
         casts = cast(s.text, mentions) if mentions else []
         statistic = STATISTIC.search(s.text) is not None
+        if not statistic and triggered(s.text) and (casts or companies):
+            touched = _read_pairs(s, casts, recent, pairs, companies)
+            if touched:
+                last = touched
+            elif last and s.index - last[0].sentences[-1].index <= 3:
+                via = _codes(casts, "intermediary")  # "the cargo left the Croatian port of Ploce"
+                for pair in last:
+                    pair.via += [
+                        v for v in via if v not in (pair.supplier, pair.recipient, *pair.via)
+                    ]
         if casts and not statistic and triggered(s.text):
-            _read_pairs(s, casts, recent, pairs)
-        if casts and not statistic:
             recent = [(i, c) for i, c in recent if s.index - i <= 2] + [(s.index, casts)]
     legs = _legs(pairs)
     out = []
@@ -105,7 +115,7 @@ def extract(text: str) -> list[Transfer]:
         folded = [pairs[k] for k, whole in legs.items() if whole == key]
         for leg in folded:  # the first leg of this chain, to a trader or declared end user
             leg_status = _transfer(leg, sentences, published).status
-            if leg_status == "confirmed" and transfer.status == "alleged":
+            if leg_status in ("confirmed", "partly_confirmed") and transfer.status == "alleged":
                 transfer.status = "partly_confirmed"
             transfer.evidence += [s.text for s in leg.sentences if s.text not in transfer.evidence]
         out.append(transfer)
@@ -116,7 +126,7 @@ def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[st
     """Pairs that are one leg of a longer chain: the supplier's sale to a state that is an
     intermediary of the same supplier's transfer to another recipient."""
     out = {}
-    for (supplier, recipient), pair in pairs.items():
+    for (supplier, recipient), _pair in pairs.items():
         for (s2, r2), other in pairs.items():
             if s2 == supplier and r2 != recipient and recipient in other.via:
                 out[(supplier, recipient)] = (s2, r2)
@@ -124,27 +134,67 @@ def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[st
 
 
 def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cast]]],
-                pairs: dict[tuple[str, str], _Pair]) -> None:  # fmt: skip
+                pairs: dict[tuple[str, str], _Pair],
+                companies: dict[str, str]) -> list[_Pair]:  # fmt: skip
     suppliers = _codes(casts, "supplier")
-    if len(suppliers) > 1 and not any("coordinated" in c.cue for c in casts if c.role == "supplier"):
-        suppliers = suppliers[:1]  # the first named; a later one is background ("to replace its Israeli-made jets")
+    if not suppliers:
+        suppliers = _company_suppliers(s.text, companies)
+    if len(suppliers) > 1 and not any(
+        "coordinated" in c.cue for c in casts if c.role == "supplier"
+    ):
+        suppliers = suppliers[
+            :1
+        ]  # the first named; a later one is background ("to replace its Israeli-made jets")
     recipients = _codes(casts, "recipient")
     via = _codes(casts, "intermediary")
-    if len(recipients) > 1 and not any("coordinated" in c.cue for c in casts if c.role == "recipient"):
+    if len(recipients) > 1 and not any(
+        "coordinated" in c.cue for c in casts if c.role == "recipient"
+    ):
         via += recipients[:-1]  # "to Romania ... for onward delivery to Ukraine"
         recipients = recipients[-1:]
+    if suppliers and not recipients and RECEIVING.search(s.text):
+        recipients = [c for c in _codes(casts, "speaker") if c not in suppliers][
+            :1
+        ]  # the buyer speaks
     if suppliers and not recipients:
-        recipients = _carried(recent, "recipient", exclude=suppliers)
+        recipients = _carried(recent, "recipient", suppliers, s.index)
     elif recipients and not suppliers:
-        suppliers = _carried(recent, "supplier", exclude=recipients)
+        suppliers = _carried(recent, "supplier", recipients, s.index)
+    touched = []
     for supplier in suppliers:
         for recipient in recipients:
             if supplier == recipient:
                 continue
             pair = pairs.setdefault((supplier, recipient), _Pair(supplier, recipient))
+            touched.append(pair)
             pair.sentences.append(s)
             pair.via += [v for v in via if v not in (supplier, recipient) and v not in pair.via]
             pair.why += [f"{c.mention.text}: {c.role} ({c.cue})" for c in casts if c.role != "none"]
+    return touched
+
+
+RECEIVING = re.compile(
+    r"\b(?:contracts?|deal|agreement|letter of intent|ordered|bought|purchased|received|took delivery|taken delivery)\b"
+)
+COMPANY_SUPPLY = re.compile(
+    r"\b(?:suppl(?:ied|ies|ying)|shipped|shipping|delivered|completed[^.]{0,30}delivery|sold|sells|"
+    r"exported|sent|will supply|signed|built|made|produced)\b"
+)
+
+
+def _company_suppliers(sentence: str, companies: dict[str, str]) -> list[str]:
+    """A company of known state that ships, sells or makes the goods in this sentence."""
+    for org, code in companies.items():
+        i = sentence.find(org)
+        if i < 0:
+            continue
+        before = sentence[max(0, i - 25) : i]
+        after = sentence[i + len(org) : i + len(org) + 120]
+        if re.search(
+            r"\b(?:from|by|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before
+        ) or COMPANY_SUPPLY.search(after[:90]):
+            return [code]
+    return []
 
 
 def _codes(casts: list[Cast], role: str) -> list[str]:
@@ -155,10 +205,13 @@ def _codes(casts: list[Cast], role: str) -> list[str]:
     return out
 
 
-def _carried(recent: list[tuple[int, list[Cast]]], role: str, exclude: list[str]) -> list[str]:
+def _carried(recent: list[tuple[int, list[Cast]]], role: str, exclude: list[str],
+             now: int) -> list[str]:  # fmt: skip
     """A role the last sentences gave a state ('Iran ... supplied the SAF': the SAF were
     Sudanese two sentences before)."""
-    for _, casts in reversed(recent):
+    for index, casts in reversed(recent):
+        if now - index > 2:
+            break
         found = [c for c in _codes(casts, role) if c not in exclude]
         if found:
             return found[-1:]
@@ -166,7 +219,8 @@ def _carried(recent: list[tuple[int, list[Cast]]], role: str, exclude: list[str]
 
 
 def _orgs(sentence: str) -> list[str]:
-    return [m.group(0).strip() for m in ORG.finditer(sentence)]
+    return [re.sub(r"^(?:The|A|An|In|On|By|From|And|But)\s+", "", m.group(0).strip())
+            for m in ORG.finditer(sentence)]  # fmt: skip
 
 
 def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None) -> Transfer:
@@ -176,13 +230,21 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None) -> 
     headline = sentences[0].text if sentences else ""
     claimants = _claimants(pair, sentences)
     denied_by = _deniers(pair, sentences)
+    head_cast = cast(headline)
+    headline_denial = bool(head_cast) and head_cast[0].mention.code == pair.supplier
     status = at.status_of(evidence, context, headline, bool(denied_by),
-                          claimed=any(c not in denied_by for c in claimants))  # fmt: skip
+                          claimed=any(c not in denied_by for c in claimants),
+                          headline_denial=headline_denial)  # fmt: skip
     if status == "denied":
         claimants = []
     found_items: list[Item] = []
     for text in evidence:
         found_items += [i for i in items(text) if i not in found_items]
+    amount = quantity(evidence)
+    if amount is None:  # "amounts to hundreds of thousands of shells", said of the supplier
+        amount = quantity([s.text for s in sentences if s not in pair.sentences
+                           and any(c.role == "supplier" and c.mention.code == pair.supplier
+                                   for c in cast(s.text))])  # fmt: skip
     supplier_orgs: list[str] = []
     for text in evidence:
         supplier_orgs += [o for o in _orgs(text) if o not in supplier_orgs]
@@ -192,7 +254,7 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None) -> 
         intermediary_countries=sorted(pair.via),
         supplier_orgs=supplier_orgs,
         items=found_items,
-        quantity=quantity(evidence),
+        quantity=amount,
         date=transfer_date(evidence, published),
         claimants=claimants,
         status=status,
@@ -217,7 +279,8 @@ def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
                 named.append(name)
         by_index[s.index] = found
     out: list[str] = []
-    for s in pair.sentences:
+    body = [s for s in pair.sentences if s.index > 0] + [s for s in pair.sentences if s.index == 0]
+    for s in body:  # the headline's "Russian intelligence says" last: the body names it in full
         out += [n for n in by_index.get(s.index, []) if n not in out]
     if not out:
         paragraphs = {s.paragraph for s in pair.sentences}

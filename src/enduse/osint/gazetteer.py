@@ -20,7 +20,11 @@ from enduse.domain.codes import countries
 Kind = Literal["name", "adjective", "capital", "group"]
 
 # Armed groups reported as recipients, counted as the state whose territory they hold.
-GROUPS = {"Houthis": "YE", "Houthi": "YE", "Hezbollah": "LB", "Libyan National Army": "LY"}
+GROUPS = {
+    "Houthis": "YE", "Houthi": "YE", "Hezbollah": "LB", "Libyan National Army": "LY",
+    "Rapid Support Forces": "SD", "RSF": "SD", "SAF": "SD", "Tatmadaw": "MM", "Taliban": "AF",
+    "FAMa": "ML",
+}  # fmt: skip
 # Forms that name no state here, although a table lists them.
 NOT_STATES = {"America", "Georgia Tech", "Chad Smith"}
 
@@ -53,8 +57,11 @@ def _rows() -> list[tuple[str, list[str], list[str], list[str]]]:
     for line in raw.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        code, names, adjectives, capitals = (line.split("\t") + ["", "", ""])[:4]
-        split = [[f.strip() for f in col.split(";") if f.strip()] for col in (names, adjectives, capitals)]
+        code, names, adjectives, capitals = ([*line.split("\t"), "", "", ""])[:4]
+        split = [
+            [f.strip() for f in col.split(";") if f.strip()]
+            for col in (names, adjectives, capitals)
+        ]
         rows.append((code, *split))
     return rows
 

@@ -54,7 +54,13 @@ def items(sentence: str) -> list[Item]:
         start = m.start("pre") + cal.start() if cal else m.start("head")
         text = sentence[start : m.end()]
         key = text.lower()
-        if key in seen or (head.lower() == "arms" and re.match(r"\s*(makers?|industry|trade|exports?|embargo|deliveries|sales?|suppl)", sentence[m.end():])):
+        if key in seen or (
+            head.lower() == "arms"
+            and re.match(
+                r"\s*(makers?|industry|trade|exports?|embargo|deliveries|sales?|suppl)",
+                sentence[m.end() :],
+            )
+        ):
             continue
         seen.add(key)
         inner = cal or CALIBRE.search(text)

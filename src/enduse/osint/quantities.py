@@ -78,7 +78,10 @@ def count(sentence: str) -> Quantity | None:
             after = sentence[m.end("num") : m.end("num") + 4]
             if re.match(r"\s?-?mm|x\d", after):  # a calibre, not a count
                 continue
-            scale = m.group("scale") or (re.search(r"(?:and|to)\s+[\d.]+\s+(million|thousand)", text) or [None, None])[1]
+            scale = (
+                m.group("scale")
+                or (re.search(r"(?:and|to)\s+[\d.]+\s+(million|thousand)", text) or [None, None])[1]
+            )
             value = _number(m.group("num"), scale)
         else:
             value = WORDS[m.group("word").lower()]

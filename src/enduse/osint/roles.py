@@ -28,7 +28,10 @@ RECEIVE = (
     r"signed (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
-MOVE = r"reach(?:ed|es|ing)?|end(?:ed)? up|arriv(?:e|ed|es|ing)|bound for|cargo flights?"
+MOVE = (
+    r"reach(?:ed|es|ing)?|end(?:ed)? up|arriv(?:e|ed|es|ing)|bound for|cargo flights?|"
+    r"end-user certificates?|routed|transit"
+)
 TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
 
 SPEAKER_AFTER = re.compile(
@@ -50,7 +53,8 @@ PRODUCER_AFTER = re.compile(
     r"plants?|factor(?:y|ies)|firms?|compan(?:y|ies)|enterprises?|industr(?:y|ies)|"
     r"suppliers?|exporters?|works|defen[cs]e (?:industry|enterprises|companies|firms)|"
     r"state-owned (?:companies|firms)|arms (?:deliveries|exports|sales|supplies)|"
-    r"(?:deliveries|exports|supplies|shipments|sales) of|export of)\b"
+    r"(?:deliveries|exports|supplies|shipments|sales) of|export of|initiative|programme|program|"
+    r"scheme|consortium)\b"
 )
 GOODS_AFTER = re.compile(
     r"^(?:-made|-built)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:weapons|ammunition|shells|rockets|drones|"
@@ -69,13 +73,13 @@ BROKER_AFTER = re.compile(
 INTERMEDIARY_BEFORE = re.compile(
     r"\b(?:through|via|across|transit(?:ing)?(?: through)?|by way of|in the name of|naming|named|"
     r"on to|onward to|warehouses in|depots? in|(?:company|trader|firm|buyer|broker|house) in|"
-    r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of|"
-    r"shipped to|flown to|trucked to|flights? to)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+    r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
 )
 RECIPIENT_BEFORE = re.compile(
     r"(?:\bto|\binto|\bfor|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
-    r"bought by|used by|customers? in|the custody of)\s+(?:(?:the|a|an)\s+)?$"
+    r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
+    r"\s*(?:(?:the|a|an)\s+)?$"
 )
 SUPPLIER_BEFORE = re.compile(
     r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|(?:built|made|produced|"
@@ -90,6 +94,10 @@ ORG_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:state-owned\s+|state-run\s+)?(?:[A-Z][\w-]+\s+){0,3}(?:Defen[cs]e|Arms|"
     r"Works|Ordnance|Trading|Industries|Systems|Aerospace|Aerosystems|Aero|Group|Holding|"
     r"Munitions|Engineering|Wehrtechnik)\b"
+)
+ACTING = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
+    r"fire|attack|intercept|stop)\b(?: delivery)?)"
 )
 SUBJECT_SUPPLY = re.compile(
     r"suppl(?:ied|ying|ies|y)|shipped|shipping|delivered|delivering|deliver|exported|exporting|"
@@ -140,37 +148,61 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "intermediary", "transit, trader or declared end user"
         elif SUPPLIER_BEFORE.search(before) and not RECIPIENT_AFTER.match(after):
             role, cue = "supplier", "from / made by"
-        elif m.kind == "adjective" and PRODUCER_AFTER.match(after):
-            role, cue = "supplier", "its producers or its exports"
-        elif m.kind == "adjective" and GOODS_AFTER.match(after):
+        elif (
+            m.kind == "adjective" and GOODS_AFTER.match(after) and not RECIPIENT_AFTER.match(after)
+        ):
             role, cue = "supplier", "goods of its making"
         elif ORG_AFTER.match(after):
             role, cue = "supplier", "its company"
         elif RECIPIENT_BEFORE.search(before):
             role, cue = "recipient", "to / for"
-        elif m.kind in ("name", "capital") and re.match(r"^(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:arms )?(?:deliveries|exports|supplies|shipments|sales)\b", after):
+        elif m.kind == "adjective" and PRODUCER_AFTER.match(after):
+            role, cue = "supplier", "its producers or its exports"
+        elif m.kind in ("name", "capital") and re.match(
+            r"^(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:arms )?(?:deliveries|exports|supplies|shipments|sales)\b",
+            after,
+        ):
             role, cue = "supplier", "its exports"
-        elif RECIPIENT_AFTER.match(after) and m.kind in ("adjective", "name", "group"):
+        elif (forces := RECIPIENT_AFTER.match(after)) and m.kind in ("adjective", "name", "group"):
             nxt = next((t for t in triggers if t.start() >= m.end), None)
-            if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
-                    and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
+            acting = ACTING.match(after[forces.end() :])
+            if (nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0))
+                    and _clause_between(sentence, m.end, nxt.start())) or (
+                    acting and not SUBJECT_RECEIVE.match(acting.group("v"))):  # fmt: skip
                 role, cue = "none", "forces that act, not receive"
             else:
                 role, cue = "recipient", "its forces"
         elif SPEAKER_AFTER.match(after):
             role, cue = "speaker", "an official voice"
-        elif not PREPOSITION_BEFORE.search(before[-30:]):
+        elif m.kind != "adjective" and not PREPOSITION_BEFORE.search(before[-30:]):
             nxt = next((t for t in triggers if t.start() >= m.end), None)
             prev = next((t for t in reversed(triggers) if t.end() <= m.start), None)
-            if nxt is not None and _clause_between(sentence, m.end, nxt.start()):
+            between = [
+                o for o in mentions if m.end <= o.start and o.end <= (nxt.start() if nxt else 0)
+            ]
+            nearest = not any(
+                not re.fullmatch(
+                    r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", sentence[m.end : o.start]
+                )
+                for o in between[:1]
+            )
+            if nxt is not None and nearest and _clause_between(sentence, m.end, nxt.start()):
                 word = nxt.group(0)
-                if nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(word) and not _noun_use(sentence, nxt):
+                if (
+                    nxt.group("supply")
+                    and SUBJECT_SUPPLY.fullmatch(word)
+                    and not _noun_use(sentence, nxt)
+                ):
                     role, cue = "supplier", "subject of " + word
                 elif nxt.group("receive") and SUBJECT_RECEIVE.fullmatch(word):
                     role, cue = "recipient", "subject of " + word
                 elif nxt.group("move") and word not in ("cargo flight", "cargo flights"):
                     role, cue = "recipient", "goods reached it"
-            elif prev is not None and prev.group("supply") and sentence[prev.end() : m.start].strip() in ("", "the"):
+            elif (
+                prev is not None
+                and prev.group("supply")
+                and sentence[prev.end() : m.start].strip() in ("", "the")
+            ):
                 role, cue = "recipient", "object of " + prev.group(0)
         casts.append(Cast(m, role, cue))
     return _coordinated(sentence, casts)

@@ -6,12 +6,10 @@ import re
 from dataclasses import dataclass
 
 # Words after which a full stop does not end a sentence.
-ABBREVIATIONS = {
-    "U.S", "U.K", "U.N", "D.C", "Co", "Ltd", "Inc", "Corp", "No", "Nos", "Mr", "Mrs", "Ms",
-    "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "St", "Jan", "Feb", "Mar", "Apr", "Jun",
-    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "approx", "incl", "e.g", "i.e", "vs",
-    "Fla", "Calif", "Mass", "Gov", "Sen", "Rep", "Prof", "Jr", "Sr", "Art", "Fig", "al",
-}
+ABBREVIATIONS = set(
+    "U.S U.K U.N D.C Co Ltd Inc Corp No Nos Mr Mrs Ms Dr Gen Lt Col Maj Capt Sgt St Jan Feb Mar Apr Jun Jul Aug Sep Sept"
+    " Oct Nov Dec approx incl e.g i.e vs Fla Calif Mass Gov Sen Rep Prof Jr Sr Art Fig al".split()
+)
 _END = re.compile(r"[.!?]['\"”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])")
 
 
@@ -25,8 +23,7 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
-    paragraph = 0
-    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+    for paragraph, block in enumerate(re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)):
         chunk, base = block.group(0), block.start()
         lines = chunk.split("\n")
         if len(lines) > 1 and all(len(line) < 120 for line in lines):
@@ -39,7 +36,6 @@ def split_sentences(text: str) -> list[Sentence]:
                 if stripped:
                     lead = len(s) - len(s.lstrip())
                     out.append(Sentence(stripped, offset + start + lead, paragraph, len(out)))
-        paragraph += 1
     return out
 
 

@@ -35,6 +35,7 @@ class Action(StrEnum):
     AUDIT = "audit"
     REPORT = "report"
     MANAGE_USERS = "manage_users"
+    RECORD_OBSERVATION = "record_observation"
 
 
 R = Role
@@ -52,6 +53,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REQUEST_REEXPORT: frozenset({R.EXPORTER, R.ISSUING_AUTHORITY}),
     Action.DECIDE_REEXPORT: frozenset({R.LICENSING_OFFICER}),
     Action.AUDIT: frozenset({R.ADMIN, R.ANALYST, R.LICENSING_OFFICER}),
+    Action.RECORD_OBSERVATION: frozenset({R.ADMIN, R.ANALYST}),
     Action.REPORT: frozenset({R.ADMIN, R.ANALYST, R.LICENSING_OFFICER}),
     Action.MANAGE_USERS: frozenset({R.ADMIN}),
 }

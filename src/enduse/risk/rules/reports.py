@@ -1,0 +1,93 @@
+"""G7: what open-source reports allege about the licences in the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from enduse.domain.calibre import normalise_calibre
+from enduse.risk.facts import Facts
+from enduse.risk.findings import Finding, rule
+
+
+def _calibre(text: Any) -> str | None:
+    try:
+        return normalise_calibre(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _category(entry: Any) -> str | None:
+    text = str(entry or "").upper()
+    head = text.split(".")[0]
+    return head if head.startswith("ML") else None
+
+
+def goods_overlap(observed: list[dict[str, Any]], declared: list[dict[str, Any]]) -> bool:
+    """The report's goods could be the licence's: a shared calibre or control-list category;
+    a report that names no category or calibre ("arms") overlaps anything."""
+    seen_calibres = {c for i in observed if (c := _calibre(i.get("calibre")))}
+    seen_categories = {c for i in observed if (c := _category(i.get("category")))}
+    if not seen_calibres and not seen_categories:
+        return True
+    calibres = {c for i in declared if (c := _calibre(i.get("calibre")))}
+    categories = {c for i in declared if (c := _category(i.get("control_entry")))}
+    return bool(seen_calibres & calibres or seen_categories & categories)
+
+
+def time_overlap(obs: dict[str, Any], licence: dict[str, Any], today: date) -> bool:
+    """The alleged period (from its date to the report's) meets the licence's validity."""
+    start = date.fromisoformat(obs["date"])
+    end = date.fromisoformat(obs.get("reported") or today.isoformat())
+    valid_from = licence.get("valid_from")
+    valid_until = licence.get("valid_until")
+    if valid_until and date.fromisoformat(valid_until) < start:
+        return False
+    return not (valid_from and date.fromisoformat(valid_from) > max(end, start))
+
+
+@rule("G7", subject="licence", severity="high")
+def alleged_in_open_source(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
+    """A report alleges that goods of this licence's exporting state reached another state
+    through the licence's declared destination (named, or "intermediary countries" unnamed),
+    goods and time matching: the scheme of a borrowed end-user certificate, seen from outside."""
+    kinds = set(params.get("kinds", ["open_source_report"]))
+    statuses = set(params.get("report_statuses", ["alleged", "confirmed", "partly_confirmed"]))
+    for obs in facts.observations.values():
+        if obs.get("kind") not in kinds or obs.get("status") == "denied":
+            continue
+        if (obs.get("report_status") or obs.get("status") or "alleged") not in statuses:
+            continue
+        supplier, recipient = obs.get("from_state"), obs.get("to_state")
+        via = obs.get("via_states") or []
+        if not supplier or not recipient:
+            continue
+        for number, licence in facts.licences.items():
+            if licence.get("exporting_state") != supplier or licence.get("status") == "refused":
+                continue
+            euc = facts.euc_of(licence)
+            if euc is None:
+                continue
+            destination = euc["country_of_final_destination"]
+            named = destination in via
+            if destination in (supplier, recipient) or not (
+                named or (obs.get("via_unnamed") and not via)
+            ):
+                continue
+            if not goods_overlap(obs.get("items") or [], euc.get("items") or []):
+                continue
+            if not time_overlap(obs, licence, today):
+                continue
+            yield Finding(
+                "G7", "high" if named else "medium", "licence", number,
+                f"a report alleges that goods from {supplier} reached {recipient} through "
+                + (f"{destination}, this licence's declared destination" if named
+                   else "unnamed intermediary countries; this licence's destination is " + destination),
+                {"observation": obs["id"], "source": obs.get("source"), "date": obs.get("date"),
+                 "from_state": supplier, "to_state": recipient, "via_states": via,
+                 "destination": destination, "named": named,
+                 "report_status": obs.get("report_status") or obs.get("status"),
+                 "claimants": obs.get("claimants", []), "denied_by": obs.get("denied_by", []),
+                 "evidence": obs.get("evidence", [])},
+            )  # fmt: skip
