@@ -47,6 +47,7 @@ from enduse.workflow.users import add_user, get_user
 
 PKI_START = date(2025, 1, 1)  # the scenario's documents date from 2025
 CHECK_AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+SEED_ARTICLE = "seed-article.txt"  # the news article the project started from (scenarios/ORIGIN.md)
 DEMO_LOG = "enduse.demo/log"
 FUNCTION_DOCS = {
     "euc_issuing": "EUC",
@@ -67,6 +68,7 @@ def command(
     with user_errors():
         _run()
         logins = _desk()
+        _seed_report()
         _flags()
     if serve:
         _serve(port, logins)
@@ -193,7 +195,9 @@ DEMO_EUC, DEMO_APPLICATION = "CZ-MOD-2026-0900", "RS-2026-0900"
 
 def _desk() -> dict[str, tuple[str, str]]:
     """The demo list loaded and every party screened; a fresh EUC registered from its signed
-    form with an application waiting for the officer; one user per role with a new password."""
+    form with an application waiting for the officer; one user per role, with a password when
+    this run created it. Users of those names that were there already are left as they are:
+    their passwords (the operator's, or an earlier demo's) are not this command's to reset."""
     lists = screening_home()
     if not lists_loaded(lists):
         with as_file(files("enduse.scenarios") / "demo-sanctions.ftm.json") as path:
@@ -201,13 +205,23 @@ def _desk() -> dict[str, tuple[str, str]]:
         err.print("loaded the demo sanctions list", markup=False)
     sessions = open_registry(home(), database_url())
     logins: dict[str, tuple[str, str]] = {}
+    kept: list[str] = []
     with sessions() as session, session.begin():
         for name, (role, authority, party) in DEMO_USERS.items():
-            if session.get(UserRow, name) is None:
-                add_user(session, name, role, authority=authority, party=party)
+            existing = session.get(UserRow, name)
+            if existing is not None:
+                kept.append(name if existing.role == role else f"{name} (a {existing.role})")
+                continue
+            add_user(session, name, role, authority=authority, party=party)
             password = secrets.token_urlsafe(12)
             set_password(session, name, password)
             logins[name] = (role, password)
+    if kept:
+        err.print(
+            f"left alone the existing users {', '.join(kept)}: their passwords are unchanged "
+            "(set one with `enduse users password NAME`)",
+            markup=False,
+        )
     pki = local_pki()
     with sessions() as session, session.begin():
         if session.get(LicenceRow, DEMO_APPLICATION) is None:
@@ -235,6 +249,34 @@ def _desk() -> dict[str, tuple[str, str]]:
     return logins
 
 
+def _seed_report() -> None:
+    """The news article the project started from, read like any report: its alleged transfer
+    recorded as an observation, and the licences it concerns (G7)."""
+    from enduse.cli.osint import linked_licences
+    from enduse.workflow.open_source import record_reports
+
+    text = scenario_text(SEED_ARTICLE)
+    sessions = open_registry(home(), database_url())
+    with sessions() as session, session.begin():
+        ingested = record_reports(session, [(SEED_ARTICLE, text)], "seed news article",
+                                  CHECK_AT.date())  # fmt: skip
+    err.print(
+        publish_changes(sessions, LocalLog(home(), key_passphrase(), database_url())), markup=False
+    )
+    for i in ingested:
+        o = i.observation
+        via = ", ".join(o["via_states"]) or ("unnamed intermediaries" if o["via_unnamed"] else "-")
+        out.print(f"The seed article alleges {o['from_state']} -> {o['to_state']} via {via} "
+                  f"({o['report_status']}, according to {', '.join(o['claimants']) or 'the article'})",
+                  markup=False)  # fmt: skip
+    links = linked_licences(
+        {i.observation["id"] for i in ingested}, CHECK_AT.date() + timedelta(days=30)
+    )
+    print_rows(["licence", "severity", "finding", "evidence"],
+               [[x["licence"], x["severity"], escape(x["message"]), escape((x["evidence"] or [""])[0])]
+                for x in links], "Licences the seed article concerns (G7)")  # fmt: skip
+
+
 def _flags() -> None:
     """The scenario's red flags, after screening (B1 needs the screening results)."""
     sessions = open_registry(home(), database_url())
@@ -258,8 +300,9 @@ def _serve(port: int, logins: dict[str, tuple[str, str]]) -> None:
     import uvicorn
 
     url = f"http://127.0.0.1:{port}/"
-    print_rows(["user", "role", "password"], [[n, r, p] for n, (r, p) in logins.items()],
-               "Demo logins (new passwords each run)")  # fmt: skip
+    if logins:
+        print_rows(["user", "role", "password"], [[n, r, p] for n, (r, p) in logins.items()],
+                   "Demo logins (the users this run created)")  # fmt: skip
     out.print(f"Open {url} and sign in; start with 'officer'. Verify a QR code at {url}verify "
               f"(images in {home() / 'demo' / 'qr'}). Ctrl-C stops the server.", markup=False)  # fmt: skip
     os.environ["ENDUSE_INSECURE_COOKIES"] = "1"  # plain HTTP on loopback

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 
 # Words after which a full stop does not end a sentence.
-ABBREVIATIONS = set(
-    "U.S U.K U.N D.C Co Ltd Inc Corp No Nos Mr Mrs Ms Dr Gen Lt Col Maj Capt Sgt St Jan Feb Mar Apr Jun Jul Aug Sep Sept"
-    " Oct Nov Dec approx incl e.g i.e vs Fla Calif Mass Gov Sen Rep Prof Jr Sr Art Fig al".split()
-)
+_ABBREVIATED = """U.S U.K U.N D.C Co Ltd Inc Corp No Nos Mr Mrs Ms Dr Gen Lt Col Maj Capt Sgt St
+Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec approx incl e.g i.e vs Fla Calif Mass Gov Sen
+Rep Prof Jr Sr Art Fig al"""
+ABBREVIATIONS = frozenset(_ABBREVIATED.split())
 _END = re.compile(r"[.!?]['\"”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])")
 
 
