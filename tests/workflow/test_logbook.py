@@ -7,16 +7,24 @@ import json
 
 import cbor2
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from enduse.docs import note
+from enduse.registry.db import session_factory
 from enduse.registry.models import LogEntryRow
 from enduse.scenarios import scenario_text
 from enduse.tlog.log import TileLog
 from enduse.tlog.storage import DirectoryStorage
 from enduse.workflow.audit import audit
 from enduse.workflow.imports import record_bundle
-from enduse.workflow.logbook import ENTRY_KEYS, decode_entry, publish
+from enduse.workflow.logbook import (
+    ENTRY_KEYS,
+    SEQ_SLACK,
+    change_marker,
+    decode_entry,
+    publish,
+    record_change,
+)
 
 SEED = json.loads(scenario_text())
 
@@ -129,3 +137,69 @@ def test_the_audit_names_a_change_placed_beyond_the_log(session, log):
         f"change seq {row.seq} ({row.record}): index 1000 is beyond the log (24)",
     ]
     assert audit(session, log, limit=1).problems == problems[:1]
+
+
+# --- change_marker: the registry's version for per-worker memos ------------------------------
+
+
+def _late_entry(session, seq: int) -> None:
+    """A log_entries row with a chosen seq, as a writer that took it earlier commits it now."""
+    session.execute(
+        insert(LogEntryRow.__table__),
+        [{"seq": seq, "record": f"test:{seq}", "log_index": None, "entry": b"x"}],
+    )
+    session.commit()
+
+
+def test_the_change_marker_of_an_empty_registry(session):
+    assert change_marker(session) == (0, 0)
+    assert change_marker(session.connection()) == (0, 0)  # a Core connection, as the API passes
+
+
+def test_the_change_marker_moves_with_every_recorded_change(session):
+    before = change_marker(session)
+    record_bundle(session, copy.deepcopy(SEED))
+    session.commit()
+    imported = change_marker(session)
+    assert imported != before and imported[0] == 24
+    record_change(session, change="test", record="test:a", doc_type="test", issuer_state=None,
+                  document={"a": 1})  # fmt: skip
+    session.commit()
+    after = change_marker(session)
+    assert after != imported and after[0] > imported[0]
+    assert change_marker(session) == after  # nothing new: the same version
+
+
+def test_a_late_commit_below_the_highest_seq_changes_the_marker(session):
+    seq = record_change(session, change="test", record="test:a", doc_type="test",
+                        issuer_state=None, document={"a": 1})  # fmt: skip
+    session.commit()
+    assert change_marker(session) == (seq, 1)
+    _late_entry(session, seq + 100)  # a writer that took seq + 100 commits first
+    first = change_marker(session)
+    assert first == (seq + 100, 1)  # seq itself is now below the window
+    _late_entry(session, seq + 95)  # the writer holding seq + 95 commits after it
+    second = change_marker(session)
+    assert second[0] == first[0]  # the highest seq did not move ...
+    assert second != first  # ... yet the version did
+    _late_entry(session, seq + 100 - SEQ_SLACK + 1)  # the oldest seq still inside the window
+    assert change_marker(session) != second
+
+
+def test_a_late_commit_on_postgresql_changes_the_marker(engine):
+    """Two real PostgreSQL transactions: the one that took the lower seq commits last."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: seq is taken and committed in order")
+    sessions = session_factory(engine)
+    change = {"change": "test", "doc_type": "test", "issuer_state": None, "document": {}}
+    with sessions() as early, sessions() as late, sessions() as reader:
+        low = record_change(early, record="test:early", **change)  # not committed yet
+        high = record_change(late, record="test:late", **change)
+        late.commit()
+        assert high > low
+        seen = change_marker(reader)
+        reader.rollback()
+        assert seen == (high, 1)
+        early.commit()
+        now = change_marker(reader)
+        assert now[0] == high and now != seen

@@ -90,7 +90,10 @@ class OnlineMemo:
         if hit is not None and hit[0] == version and hit[1] == checkpoint:
             return dict(hit[2])
         out = online_checks(db, log, doc_type_code, document, payload)
-        self._answers.put(key, (version, checkpoint, dict(out)))
+        if not (out["logged"] and out["inclusion_proof"] is None):
+            # An entry still being appended gets its log index written back later, which adds
+            # no log entry and no checkpoint: an answer without its proof is not kept.
+            self._answers.put(key, (version, checkpoint, dict(out)))
         return out
 
 
