@@ -57,8 +57,8 @@ NOT_DELIVERED = re.compile(
     r"rejected (?:a|an|the) (?:\w+ ){0,2}request|block(?:ed|s)|never (?:been )?delivered|"
     r"none of which had been delivered|not a single \w+ has (?:reached|arrived)|"
     r"never took delivery|(?:in effect )?been abandoned|abandoned|seizure|"
-    r"seiz(?:ed|e|ing) (?:a |the )?(?:\w+ ){0,2}(?:shipment|cargo|consignment|weapons|arms|vessel|"
-    r"dhow|containers?|ammunition)|intercept(?:ed|ion)|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
+    r"seiz(?:ed|e|ing)(?! (?:power|control|territory|the initiative))|intercept(?:ed|ion)|"
+    r"terminat(?:ed|ion)|cancellation|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
     r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered)\b",
     re.IGNORECASE,
 )
@@ -68,12 +68,15 @@ PLANNED = re.compile(
     r"scheduled to (?:begin|start|arrive)|due to (?:start|begin|arrive)|(?:is|are) to be delivered|"
     r"letter of intent|framework agreement|finalised a deal|finalized a deal|agreed to (?:buy|sell|"
     r"supply)|in the near future|set to (?:receive|buy|deliver)|first aircraft would arrive|"
-    r"deliveries (?:are )?due)\b",
+    r"deliveries (?:are )?due|(?:on schedule|scheduled|due) for delivery|due to arrive|"
+    r"expected to arrive|will follow|awaits?|(?:contract|agreement|deal) to (?:supply|deliver|build)|"
+    r"with delivery in|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
     re.IGNORECASE,
 )
 CONFIRMED = re.compile(
     r"\b(?:confirmed|acknowledged|took delivery|taken delivery|has received|have received|"
     r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
+    r"can confirm|completed delivery|"
     r"the judgment|annual report|handover ceremony|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,
@@ -152,15 +155,25 @@ def is_generic(name: str) -> bool:
 
 
 def status_of(evidence: list[str], context: list[str], headline: str, denied: bool,
-              claimed: bool, headline_denial: bool = False) -> str:  # fmt: skip
-    """One of alleged, confirmed, partly_confirmed, denied, planned, not_delivered."""
-    text = " ".join(evidence)
+              claimed: bool, headline_denial: bool = False,
+              first_party: bool = False) -> str:  # fmt: skip
+    """One of alleged, confirmed, partly_confirmed, denied, planned, not_delivered.
+
+    The body decides before the headline (a headline sums up several transfers); a party to
+    the transfer saying it happened (`first_party`: its ministry, forces or company, in the
+    past tense) confirms it."""
+    body = [e for e in evidence if e != headline] or evidence
+    text = " ".join(body)
     around = " ".join(context)
-    if NOT_DELIVERED.search(text) or (NOT_DELIVERED.search(around) and not CONFIRMED.search(text)):
+    if NOT_DELIVERED.search(text):
         return "not_delivered"
     if PLANNED.search(text):
         return "planned"
-    confirmed = any(CONFIRMED.search(x) and not HEDGE.search(x) for x in [*evidence, *context])
+    if NOT_DELIVERED.search(around) and not CONFIRMED.search(text):
+        return "not_delivered"
+    confirmed = first_party or any(
+        CONFIRMED.search(x) and not HEDGE.search(x) for x in [*body, *context]
+    )
     if confirmed:
         if PARTLY.search(around) or PARTLY.search(text):
             return "partly_confirmed"
@@ -168,3 +181,10 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
     if denied and (not claimed or headline_denial) and DENIED_HEADLINE.search(headline):
         return "denied"
     return "alleged"
+
+
+PAST_DELIVERY = re.compile(
+    r"\b(?:had|has|have) (?:\w+ )?(?:delivered|received|shipped|exported|supplied|handed over|"
+    r"completed|taken delivery|sold)|\btook delivery|\bwas handed over|\bwere handed over|"
+    r"\bcan confirm\b"
+)

@@ -28,6 +28,11 @@ STATISTIC = re.compile(
     r"doubled|more than doubled)",
     re.I,
 )
+# A sentence with a statistic may still report one transfer ("shipped ... to Poland in 2023
+# and that its export revenue had risen 62 percent").
+CONCRETE = re.compile(
+    r"\b(?:shipped|delivered|sold|supplied|sent|handed over|transferred|received|took delivery)\b"
+)
 MAX_CHARS = 400_000  # a report, not a book: longer input is refused, not read
 
 
@@ -89,13 +94,14 @@ def extract(text: str) -> list[Transfer]:
     pairs: dict[tuple[str, str], _Pair] = {}
     recent: list[tuple[int, list[Cast]]] = []  # casts of the last sentences, for carry-over
     companies = org_countries(text)
+    voice = document_voice(sentences, companies)
     last: list[_Pair] = []
     for s in sentences:
         mentions = country_mentions(s.text)
         casts = cast(s.text, mentions) if mentions else []
-        statistic = STATISTIC.search(s.text) is not None
+        statistic = STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)
         if not statistic and triggered(s.text) and (casts or companies):
-            touched = _read_pairs(s, casts, recent, pairs, companies)
+            touched = _read_pairs(s, casts, recent, pairs, companies, voice)
             if touched:
                 last = touched
             elif last and s.index - last[0].sentences[-1].index <= 3:
@@ -111,10 +117,10 @@ def extract(text: str) -> list[Transfer]:
     for key, pair in pairs.items():
         if key in legs:
             continue
-        transfer = _transfer(pair, sentences, published)
+        transfer = _transfer(pair, sentences, published, companies)
         folded = [pairs[k] for k, whole in legs.items() if whole == key]
         for leg in folded:  # the first leg of this chain, to a trader or declared end user
-            leg_status = _transfer(leg, sentences, published).status
+            leg_status = _transfer(leg, sentences, published, companies).status
             if leg_status in ("confirmed", "partly_confirmed") and transfer.status == "alleged":
                 transfer.status = "partly_confirmed"
             transfer.evidence += [s.text for s in leg.sentences if s.text not in transfer.evidence]
@@ -134,8 +140,8 @@ def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[st
 
 
 def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cast]]],
-                pairs: dict[tuple[str, str], _Pair],
-                companies: dict[str, str]) -> list[_Pair]:  # fmt: skip
+                pairs: dict[tuple[str, str], _Pair], companies: dict[str, str],
+                voice: str | None) -> list[_Pair]:  # fmt: skip
     suppliers = _codes(casts, "supplier")
     if not suppliers:
         suppliers = _company_suppliers(s.text, companies)
@@ -147,8 +153,10 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
         ]  # the first named; a later one is background ("to replace its Israeli-made jets")
     recipients = _codes(casts, "recipient")
     via = _codes(casts, "intermediary")
-    if len(recipients) > 1 and not any(
-        "coordinated" in c.cue for c in casts if c.role == "recipient"
+    if (
+        len(recipients) > 1
+        and ONWARD.search(s.text)
+        and not any("coordinated" in c.cue for c in casts if c.role == "recipient")
     ):
         via += recipients[:-1]  # "to Romania ... for onward delivery to Ukraine"
         recipients = recipients[-1:]
@@ -156,10 +164,22 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
         recipients = [c for c in _codes(casts, "speaker") if c not in suppliers][
             :1
         ]  # the buyer speaks
+    if (
+        suppliers
+        and not recipients
+        and voice
+        and voice not in suppliers
+        and BOUGHT_FROM.search(s.text)
+    ):
+        recipients = [voice]  # "batteries ordered from Norway's ...": the voice bought them
     if suppliers and not recipients:
         recipients = _carried(recent, "recipient", suppliers, s.index)
+        if not recipients and voice and voice not in suppliers and RECEIVING.search(s.text):
+            recipients = [voice]  # the ministry speaking: "batteries ordered from Norway's ..."
     elif recipients and not suppliers:
         suppliers = _carried(recent, "supplier", recipients, s.index)
+        if not suppliers and voice and voice not in recipients and SUPPLYING.search(s.text):
+            suppliers = [voice]  # "I can confirm that a consignment ... was handed over to Ukraine"
     touched = []
     for supplier in suppliers:
         for recipient in recipients:
@@ -173,6 +193,40 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
     return touched
 
 
+BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} from\b")
+ONWARD = re.compile(
+    r"\b(?:onward|then|on to|ended up|end up|turned up|re-export\w*|passed on|from where|later|"
+    r"diverted|final destination|declared|end-user certificate|instead)\b",
+    re.IGNORECASE,
+)
+SUPPLYING = re.compile(
+    r"\b(?:handed over|delivered|shipped|exported|sold|supplied|sent|transferred|authorised|"
+    r"approved|licensed)\b"
+)
+
+
+def document_voice(sentences: list[Sentence], companies: dict[str, str]) -> str | None:
+    """Who speaks for the whole report: a press release's issuer, the company or ministry the
+    lead is about ("South Korea's Geumgang said...", "the Slovak Ministry of Defence")."""
+    lead = sentences[:3]
+    for s in lead:
+        for org, code in companies.items():
+            if org in s.text:
+                return code
+    for s in lead:
+        for c in cast(s.text):
+            if c.role == "speaker" and OFFICIAL_AFTER.match(s.text[c.mention.end :]):
+                return c.mention.code
+    return None
+
+
+OFFICIAL_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:[\w-]+\s+){0,3}?(?:ministry|Ministry|government|Government|forces|Forces|"
+    r"customs|Customs|council|Council|office|Office|embassy|Embassy|army|Army|authorit\w+|"
+    r"Authority|Agency|agency|spokes\w+)\b"
+)
+
+
 RECEIVING = re.compile(
     r"\b(?:contracts?|deal|agreement|letter of intent|ordered|bought|purchased|received|took delivery|taken delivery)\b"
 )
@@ -183,7 +237,12 @@ COMPANY_SUPPLY = re.compile(
 
 
 def _company_suppliers(sentence: str, companies: dict[str, str]) -> list[str]:
-    """A company of known state that ships, sells or makes the goods in this sentence."""
+    """A company of known state that ships, sells or makes the goods in this sentence ("the
+    company" is the first one the report names)."""
+    if companies and re.search(r"\b[Tt]he (?:company|manufacturer|firm|group|maker)\b", sentence):
+        first = next(iter(companies.values()))
+        if COMPANY_SUPPLY.search(sentence):
+            return [first]
     for org, code in companies.items():
         i = sentence.find(org)
         if i < 0:
@@ -223,8 +282,53 @@ def _orgs(sentence: str) -> list[str]:
             for m in ORG.finditer(sentence)]  # fmt: skip
 
 
-def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None) -> Transfer:
+CLAUSE_BREAK = re.compile(r";|,? and that |,? while |, but |, whereas ")
+
+
+def _clause_of(sentence: str, pair: _Pair) -> str:
+    """The part of a sentence that speaks of this pair's recipient ("ammunition was exported
+    to Qatar in 2022 and that an export ... to Brazil was authorised": two transfers)."""
+    parts = CLAUSE_BREAK.split(sentence)
+    if len(parts) == 1:
+        return sentence
+    for i, part in enumerate(parts):
+        if any(m.code == pair.recipient for m in country_mentions(part)):
+            kept = [part]
+            for later in parts[i + 1 :]:  # "... and that the first aircraft would arrive soon"
+                if any(m.code != pair.supplier for m in country_mentions(later)):
+                    break
+                kept.append(later)
+            return " ".join(p.strip() for p in kept)
+    return sentence
+
+
+def _first_party(pair: _Pair, companies: dict[str, str]) -> bool:
+    """A party to the transfer says, in the past tense, that it happened: "the Kenya Defence
+    Forces said it had taken delivery", "the company said it had shipped ... to Poland"."""
+    parties = {pair.supplier, pair.recipient}
+    for s in pair.sentences:
+        if not at.PAST_DELIVERY.search(s.text) or at.HEDGE.search(s.text):
+            continue
+        for name in at.sayers(s.text):
+            if companies and re.fullmatch(
+                r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I
+            ):
+                name = next(iter(companies))  # "the company said it had shipped ..."
+            codes = {m.code for m in country_mentions(name)} | {
+                code for org, code in companies.items() if org in name or name in org
+            }
+            if codes & parties:
+                return True
+        if re.match(r"^(?:[A-Z]+:\s*)?(?:I|We)\b|\bI can confirm\b", s.text):
+            return True  # a briefing or an interview: the speaker is the party
+    return False
+
+
+def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
+              companies: dict[str, str] | None = None) -> Transfer:  # fmt: skip
+    companies = companies or {}
     evidence = [s.text for s in pair.sentences]
+    clauses = [_clause_of(text, pair) for text in evidence]  # status is read from these
     paragraphs = {s.paragraph for s in pair.sentences}
     context = [s.text for s in sentences if s.paragraph in paragraphs and s not in pair.sentences]
     headline = sentences[0].text if sentences else ""
@@ -232,9 +336,13 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None) -> 
     denied_by = _deniers(pair, sentences)
     head_cast = cast(headline)
     headline_denial = bool(head_cast) and head_cast[0].mention.code == pair.supplier
-    status = at.status_of(evidence, context, headline, bool(denied_by),
+    if any(pair.supplier in m.code or pair.recipient in m.code for m in country_mentions(headline)) \
+            and at.NOT_DELIVERED.search(headline):  # fmt: skip
+        context = [*context, headline]  # "Romanian customs seize rifles bound for Libya"
+    status = at.status_of(clauses, context, headline, bool(denied_by),
                           claimed=any(c not in denied_by for c in claimants),
-                          headline_denial=headline_denial)  # fmt: skip
+                          headline_denial=headline_denial,
+                          first_party=_first_party(pair, companies))  # fmt: skip
     if status == "denied":
         claimants = []
     found_items: list[Item] = []
@@ -287,6 +395,8 @@ def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
         for s in sentences:
             if s.paragraph in paragraphs:
                 out += [n for n in by_index.get(s.index, []) if n not in out]
+    if not out and named:
+        out = named[:1]  # the report's first named source speaks for what it does not attribute
     return [n for n in out if not _is_party_voice(n, pair) or n in out[:1]]
 
 

@@ -25,6 +25,9 @@ GROUPS = {
     "Rapid Support Forces": "SD", "RSF": "SD", "SAF": "SD", "Tatmadaw": "MM", "Taliban": "AF",
     "FAMa": "ML",
 }  # fmt: skip
+# Regions a report names for where goods turned up, counted as their state.
+REGIONS = {"Darfur": "SD", "Donbas": "UA", "Donbass": "UA", "Tigray": "ET", "Idlib": "SY",
+           "Cabo Delgado": "MZ", "Cyrenaica": "LY", "Kursk region": "RU"}  # fmt: skip
 # Forms that name no state here, although a table lists them.
 NOT_STATES = {"America", "Georgia Tech", "Chad Smith"}
 
@@ -86,6 +89,8 @@ def gazetteer() -> Gazetteer:
             forms.setdefault(form, (code, "capital"))
     for form, code in GROUPS.items():
         forms[form] = (code, "group")
+    for form, code in REGIONS.items():
+        forms[form] = (code, "name")
     for form in NOT_STATES:
         forms.pop(form, None)
     alternatives = sorted(forms, key=len, reverse=True)

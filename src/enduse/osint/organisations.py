@@ -44,6 +44,9 @@ def org_countries(text: str) -> dict[str, str]:
             rf"{name},\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{KIND}\s+(?:in|based in|from)\s+"
             rf"(?P<c>(?:the\s+)?[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)*)",
             rf"{name}\s+and\s+other\s+(?P<c>[A-Z][\w-]+)\s+(?:firms|companies)",
+            rf"{name},\s+one of\s+(?P<c>[A-Z][\w ]+?)(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?(?:makers|"
+            rf"manufacturers|producers|companies|firms|exporters)",
+            rf"{name},\s+(?:a|an)\s+(?P<c>[A-Z][\w-]+)\s+(?:[\w-]+\s+){{0,2}}?{KIND}",
         ]
         for pattern in patterns:
             m = re.search(pattern, text)

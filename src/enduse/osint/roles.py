@@ -20,7 +20,8 @@ SUPPLY = (
     r"suppl(?:y|ied|ies|ying)|ship(?:ped|ping|s|ments?)?|deliver(?:ed|ing|s|y|ies)?|"
     r"export(?:ed|ing|s)?|re-export(?:ed|ing|s)?|sold|sell(?:s|ing)?|sales?|sent|send(?:s|ing)?|"
     r"transferr?(?:ed|ing)?|provid(?:e|ed|es|ing)|arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
-    r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried"
+    r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried|"
+    r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 RECEIVE = (
     r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|"
@@ -29,7 +30,8 @@ RECEIVE = (
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
 MOVE = (
-    r"reach(?:ed|es|ing)?|end(?:ed)? up|arriv(?:e|ed|es|ing)|bound for|cargo flights?|"
+    r"reach(?:ed|es|ing)?|end(?:ed)? up|turn(?:ed)? up|surfaced|resurfaced|were found|"
+    r"arriv(?:e|ed|es|ing)|bound for|cargo flights?|"
     r"end-user certificates?|routed|transit"
 )
 TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
@@ -41,7 +43,7 @@ SPEAKER_AFTER = re.compile(
     r"armed forces|state security|national intelligence|military intelligence)?\s*"
     r"(?:ministry|ministries|ministers?|office|service|council|secretariat|embassy|mission|"
     r"government|officials?|authorities|president|prime minister|spokes\w+|media|lawmakers?|"
-    r"parliament|court|prosecutors?|customs|police|commanders?|leaders?|diplomats?|"
+    r"parliament|court|prosecutors?|customs|police|commanders?|leaders?|diplomats?|officers|"
     r"foreign office|agency|opposition|analysts?|researchers?|outlets?|newspaper|daily|"
     r"broadcaster|television|regulators?|investigators?|sources?|statement|state media|"
     r"intelligence|spy agency|security service|"
@@ -77,6 +79,7 @@ INTERMEDIARY_BEFORE = re.compile(
 )
 RECIPIENT_BEFORE = re.compile(
     r"(?:\bto|\binto|\bfor|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
+    r"turned up (?:in|with)(?: [\w-]+){0,8}? in|surfaced in|found in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
     r"\s*(?:(?:the|a|an)\s+)?$"
@@ -89,7 +92,8 @@ PREPOSITION_BEFORE = re.compile(
     r"\b(?:to|from|in|of|for|via|through|with|by|at|on|into|across|against|between|about|"
     r"over|near|toward|towards|than|under|after|before|as|named|naming)\s+(?:the\s+)?$"
 )
-REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed)")
+REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed|headquartered)")
+LOCATED_BEFORE = re.compile(r"\b(?:headquartered|based|registered|incorporated) in\s+(?:the\s+)?$")
 ORG_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:state-owned\s+|state-run\s+)?(?:[A-Z][\w-]+\s+){0,3}(?:Defen[cs]e|Arms|"
     r"Works|Ordnance|Trading|Industries|Systems|Aerospace|Aerosystems|Aero|Group|Holding|"
@@ -102,7 +106,8 @@ ACTING = re.compile(
 SUBJECT_SUPPLY = re.compile(
     r"suppl(?:ied|ying|ies|y)|shipped|shipping|delivered|delivering|deliver|exported|exporting|"
     r"export|sold|selling|sells|sell|sent|sending|sends|send|transferred|provided|providing|"
-    r"provide|arm|arming|armed|smuggled|re-exported|handed over|trucked|flown|loaded|pass on"
+    r"provide|arm|arming|armed|smuggled|re-exported|handed over|trucked|flown|loaded|pass on|"
+    r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 SUBJECT_RECEIVE = re.compile(
     r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|purchased|"
@@ -140,14 +145,23 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
         before, after = sentence[: m.start], sentence[m.end :]
         role: Role = "none"
         cue = ""
-        if REGISTERED_AFTER.match(after):
-            role, cue = "none", "where a company is registered"
+        if REGISTERED_AFTER.match(after) or LOCATED_BEFORE.search(before):
+            nxt = next((t for t in triggers if t.start() >= m.end), None)
+            if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
+                    and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
+                role, cue = "supplier", "a company there ships"
+            else:
+                role, cue = "none", "where a company is registered"
         elif INTERMEDIARY_BEFORE.search(before) or (
             (m.kind == "adjective" or after.startswith(("'s", "’s"))) and BROKER_AFTER.match(after)
         ):
             role, cue = "intermediary", "transit, trader or declared end user"
         elif SUPPLIER_BEFORE.search(before) and not RECIPIENT_AFTER.match(after):
             role, cue = "supplier", "from / made by"
+        elif (
+            m.kind == "adjective" and SPEAKER_AFTER.match(after) and not PRODUCER_AFTER.match(after)
+        ):
+            role, cue = "speaker", "an official voice"
         elif (
             m.kind == "adjective" and GOODS_AFTER.match(after) and not RECIPIENT_AFTER.match(after)
         ):
@@ -156,7 +170,7 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "supplier", "its company"
         elif RECIPIENT_BEFORE.search(before):
             role, cue = "recipient", "to / for"
-        elif m.kind == "adjective" and PRODUCER_AFTER.match(after):
+        elif m.kind in ("adjective", "capital") and PRODUCER_AFTER.match(after):
             role, cue = "supplier", "its producers or its exports"
         elif m.kind in ("name", "capital") and re.match(
             r"^(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:arms )?(?:deliveries|exports|supplies|shipments|sales)\b",
