@@ -43,9 +43,15 @@ def test_a_named_intermediary_that_is_a_licences_destination_is_a_high_finding()
 
 
 def test_unnamed_intermediaries_concern_every_licence_of_the_supplier_to_a_third_state():
-    both = [{"description": "shells", "category": "ML3"}, {"description": "rockets", "category": "ML4"}]
+    both = [
+        {"description": "shells", "category": "ML3"},
+        {"description": "rockets", "category": "ML4"},
+    ]
     found = g7(with_report(via_unnamed=True, items=both))
-    assert set(found) == {"RS-2025-0107", "RS-2025-0131"}  # 152 mm shells to CZ, 122 mm rockets to BG
+    assert set(found) == {
+        "RS-2025-0107",
+        "RS-2025-0131",
+    }  # 152 mm shells to CZ, 122 mm rockets to BG
     assert set(g7(with_report(via_unnamed=True))) == {"RS-2025-0107"}  # shells only
     assert {f.severity for f in found.values()} == {"medium"}
     assert g7(with_report()) == {}  # no intermediaries at all: a direct transfer, nobody's EUC

@@ -127,7 +127,7 @@ def sayers(sentence: str) -> list[str]:
         named = [n for n in (clean(x.group(0)) for x in IN_NAME.finditer(rest)) if n]
         if named:
             out.append((m.start(), named[0]))
-    return [name for _, name in sorted(out)]
+    return list(dict.fromkeys(name for _, name in sorted(out)))
 
 
 def deniers(sentence: str) -> list[str]:

@@ -15,6 +15,10 @@ _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September
 DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b")
 MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b")
 MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b")
+MONTH_RANGE = re.compile(
+    rf"\b(?:between|from)\s+{_MONTH}\s+(?:and|to|until)\s+(?:January|February|March|April|May|"
+    rf"June|July|August|September|October|November|December)\s+(?P<year>(?:19|20)\d\d)\b"
+)
 YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 
 
@@ -32,6 +36,9 @@ def first_date(text: str) -> str | None:
     for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
         for m in pattern.finditer(text):
             found.append((m.start(), _iso(m.group("year"), m.group("month"), m.group("day"))))
+    if not found:
+        for m in MONTH_RANGE.finditer(text):  # "between March and November 2023": its start
+            found.append((m.start(), _iso(m.group("year"), m.group("month"))))
     if not found:
         for m in MONTH_YEAR.finditer(text):
             found.append((m.start(), _iso(m.group("year"), m.group("month"))))
@@ -51,9 +58,13 @@ def report_date(sentences: list[Sentence]) -> str | None:
     return None
 
 
+DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+(?:\([^)]*\))?,\s+[^-–—\n]{0,60}?\s[-–—]\s")
+
+
 def transfer_date(evidence: list[str], published: str | None) -> str | None:
+    """The first date the evidence gives for the transfer (not its dateline), else the report's."""
     for text in evidence:
-        found = first_date(text)
+        found = first_date(DATELINE.sub("", text))
         if found:
             return found
     return published

@@ -348,6 +348,13 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
     found_items: list[Item] = []
     for text in evidence:
         found_items += [i for i in items(text) if i not in found_items]
+    found_items = [  # "rockets" in the headline, "122 mm Grad rockets" in the body: one item
+        i
+        for i in found_items
+        if not any(
+            o is not i and o.text.lower().endswith(" " + i.text.lower()) for o in found_items
+        )
+    ]
     amount = quantity(evidence)
     if amount is None:  # "amounts to hundreds of thousands of shells", said of the supplier
         amount = quantity([s.text for s in sentences if s not in pair.sentences

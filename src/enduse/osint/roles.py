@@ -111,7 +111,7 @@ SUBJECT_SUPPLY = re.compile(
 )
 SUBJECT_RECEIVE = re.compile(
     r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|purchased|"
-    r"acquired|ordered|imported|signed .*"
+    r"acquired|ordered|imported|signed .*|a deal to buy"
 )
 
 

@@ -1,0 +1,98 @@
+"""Alleged transfers read from whole reports: the seed article, distractors, and quality on the
+evaluation sets (a regression guard; the figures themselves are bench/osint.py's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from enduse.osint.evaluate import evaluate
+from enduse.osint.extract import MAX_CHARS, extract
+from enduse.scenarios import scenario_text
+
+REPORTS = Path(__file__).parent / "reports"
+
+
+def as_json(text: str) -> list[dict]:
+    return [t.as_dict() for t in extract(text)]
+
+
+def test_the_seed_article():
+    (transfer,) = extract(scenario_text("seed-article.txt"))
+    found = transfer.as_dict()
+    assert (found["supplier_country"], found["recipient_country"]) == ("RS", "UA")
+    assert found["intermediary_countries"] == []  # the article names none
+    assert found["status"] == "alleged" and found["denied_by"] == []
+    assert found["claimants"][0] == "Russian Foreign Intelligence Service (SVR)"
+    assert found["quantity"] == {
+        "text": "hundreds of thousands of shells",
+        "value": 100000,
+        "unit": "shells",
+    }
+    assert any("continue to supply ammunition to Kyiv" in e for e in found["evidence"])
+
+
+def test_distractors_are_no_transfers():
+    text = (
+        "Ministers meet in Bucharest\n\n"
+        "BUCHAREST, 22 May 2024 - Romania launched a tender for 200,000 155mm shells. "
+        "Germany pledged 500 million euros to a joint fund. The EU adopted sanctions against Russia. "
+        "The United States accounted for 43 percent of global arms exports. "
+        "Hungary's minister visited Moscow for talks."
+    )
+    assert extract(text) == []
+
+
+def test_nested_attribution_planned_and_cancelled():
+    text = (
+        "Colombia cancels Israeli rifle contract\n\n"
+        "BOGOTA, 28 April 2025 - Colombia's Ministry of National Defence said on Monday it had cancelled "
+        "a $75 million contract with Israel's Carmel Arms Industries for 5,000 assault rifles. "
+        "The ministry said Colombia had signed a letter of intent with Sweden's Nordic Aero for 16 fighter jets."
+    )
+    found = {(t.supplier_country, t.recipient_country): t for t in extract(text)}
+    assert set(found) == {("IL", "CO"), ("SE", "CO")}
+    assert found[("IL", "CO")].status == "not_delivered" and found[("SE", "CO")].status == "planned"
+    assert found[("IL", "CO")].quantity.value == 5000  # type: ignore[union-attr]  # a count, not $75 million
+
+
+def test_every_evidence_sentence_is_quoted_verbatim():
+    for path in sorted(REPORTS.glob("*/*.txt")):
+        text = path.read_text("utf-8")
+        for transfer in extract(text):
+            assert transfer.evidence, path.name
+            for sentence in transfer.evidence:
+                assert sentence in text, (path.name, sentence)
+
+
+@pytest.mark.parametrize(("name", "floor"), [("dev", 0.9), ("dev2", 0.8), ("seed", 1.0)])
+def test_quality_does_not_fall_below_what_was_measured(name: str, floor: float):
+    assert evaluate(REPORTS / name, as_json).figures()["pairs"]["f1"] >= floor
+
+
+def test_a_book_is_refused_before_it_is_read():
+    with pytest.raises(ValueError, match="longer than"):
+        extract("a" * (MAX_CHARS + 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Serbian", "Ukraine", "to", "through", "Poland", "supplied", "shells", "said", "the", "ministry",
+    "denied", "44,000", "€8 million", ".", ",", "\n\n", "Kyiv", "bought", "from", "Iran's", "Houthis",
+]), max_size=60))  # fmt: skip
+def test_any_text_gives_well_formed_transfers(words: list[str]):
+    text = " ".join(words)
+    for t in extract(text):
+        assert t.supplier_country != t.recipient_country
+        assert t.status in {
+            "alleged",
+            "confirmed",
+            "partly_confirmed",
+            "denied",
+            "planned",
+            "not_delivered",
+        }
+        assert all(e in text for e in t.evidence)

@@ -1,0 +1,41 @@
+"""A transfer as an observation record: stable id, ISO days, money kept out of counts."""
+
+from __future__ import annotations
+
+from enduse.domain.evidence import Observation
+from enduse.osint.extract import Transfer, extract
+from enduse.osint.items import Item
+from enduse.osint.observations import observation_of
+from enduse.osint.quantities import Quantity
+
+
+def test_a_transfer_becomes_a_valid_observation():
+    t = Transfer("RS", "UA", ["CZ"], items=[Item("152 mm shells", "152 mm", "ML3")],
+                 quantity=Quantity("44,000 shells", 44000, "shells"), date="2023",
+                 claimants=["SVR"], status="partly_confirmed", evidence=["..."])  # fmt: skip
+    doc = observation_of(
+        t, text="report", number=1, source="wire", published="2025-06-12", today="2025-07-01"
+    )
+    Observation.model_validate(doc)
+    assert doc["date"] == "2023-01-01" and doc["reported"] == "2025-06-12"
+    assert doc["status"] == "alleged" and doc["report_status"] == "partly_confirmed"
+    assert doc["items"][0] == {"description": "152 mm shells", "calibre": "152 mm", "category": "ML3",
+                               "quantity_text": "44,000 shells", "quantity": 44000}  # fmt: skip
+    assert doc["source"] == "wire: SVR"
+
+
+def test_money_is_never_a_count_and_ids_follow_the_text():
+    t = Transfer("RS", "BF", items=[Item("ammunition", None, "ML3")],
+                 quantity=Quantity("€14.6 million", 14600000, "EUR"))  # fmt: skip
+    a = observation_of(t, text="one", number=1, source="s", published=None, today="2025-07-01")
+    b = observation_of(t, text="one", number=1, source="other", published=None, today="2025-07-01")
+    c = observation_of(t, text="two", number=1, source="s", published=None, today="2025-07-01")
+    assert "quantity" not in a["items"][0] and a["items"][0]["quantity_text"] == "€14.6 million"
+    assert a["id"] == b["id"] != c["id"] and a["date"] == "2025-07-01"
+
+
+def test_unnamed_intermediaries_are_marked():
+    text = "Serbian arms makers supplied shells to Ukraine using fake certificates and intermediary countries."
+    (t,) = extract(text)
+    doc = observation_of(t, text=text, number=1, source="s", published=None, today="2025-07-01")
+    assert doc["via_unnamed"] is True

@@ -1,0 +1,59 @@
+"""The role a sentence gives each state it names, and why."""
+
+from __future__ import annotations
+
+from enduse.osint.roles import cast
+
+
+def roles(sentence: str) -> list[tuple[str, str]]:
+    return [(c.mention.text, c.role) for c in cast(sentence)]
+
+
+def test_supplier_recipient_and_intermediaries():
+    assert roles("Serbian arms makers supplied shells to Ukraine through the Czech Republic and Poland.") == [
+        ("Serbian", "supplier"), ("Ukraine", "recipient"), ("Czech Republic", "intermediary"),
+        ("Poland", "intermediary")]  # fmt: skip
+
+
+def test_the_accuser_is_a_speaker_not_a_party():
+    found = dict(
+        roles(
+            "Russia's Foreign Intelligence Service accused Serbian defence companies of supplying Kyiv."
+        )
+    )
+    assert (
+        found["Russia"] == "speaker"
+        and found["Serbian"] == "supplier"
+        and found["Kyiv"] == "recipient"
+    )
+
+
+def test_buying_from_and_receiving():
+    assert roles("Armenia has received Indian-made howitzers.") == [
+        ("Armenia", "recipient"), ("Indian", "supplier")]  # fmt: skip
+    found = dict(roles("Tehran had finalised a deal to buy Su-35 fighters from Russia."))
+    assert found == {"Tehran": "recipient", "Russia": "supplier"}
+
+
+def test_a_companys_seat_is_no_party_unless_the_company_ships():
+    assert roles("The service named a Prague-registered trading house as a buyer.") == [
+        ("Prague", "none")
+    ]
+    assert roles("A Singapore-based trader shipped mortar rounds to Myanmar.") == [
+        ("Singapore", "supplier"), ("Myanmar", "recipient")]  # fmt: skip
+
+
+def test_forces_that_act_do_not_receive():
+    found = dict(
+        roles("U.S. Navy forces seized a shipment of Iranian weapons bound for the Houthis.")
+    )
+    assert (
+        found["U.S."] == "none"
+        and found["Iranian"] == "supplier"
+        and found["Houthis"] == "recipient"
+    )
+
+
+def test_coordinated_states_share_a_role():
+    found = roles("Russian and Chinese state-owned companies have supplied the Myanmar military.")
+    assert found == [("Russian", "supplier"), ("Chinese", "supplier"), ("Myanmar", "recipient")]
