@@ -86,6 +86,8 @@ MATRIX = [
     ("GET", "/trace?licence=RS-2025-0131", None, may(Action.REPORT)),
     ("GET", "/screening?name=Yugoimport", None, may(Action.REPORT)),  # 409 no_lists if allowed
     ("GET", "/parties/p-exporter/screenings", None, may(Action.REPORT)),
+    ("POST", "/reports", {"reports": [{"name": "r", "text": "Serbian shells reached Ukraine."}]},
+     may(Action.RECORD_OBSERVATION)),
     ("GET", "/log/checkpoint", None, None),
     ("GET", "/log/proof?index=0", None, None),
     ("GET", "/log/consistency?old=1", None, None),

@@ -583,3 +583,29 @@ def test_screening_names_and_parties(api: Api, tmp_path: Path) -> None:
     assert api.ok("/parties/p-exporter/screenings", "ann", at=before.isoformat()) == []
     r = api.get("/parties/p-nobody/screenings", "ann")
     assert r.status_code == 404 and r.json()["error"]["path"] == "$.party"
+
+
+# --- open-source reports ------------------------------------------------------------------------
+
+
+def test_an_analyst_submits_a_report_and_sees_the_licences_it_concerns(api: Api) -> None:
+    text = ("Serbian shells reached Ukraine through Czechia\n\n"
+            "MOSCOW, 12 June 2025 - Russia's Foreign Intelligence Service said Serbian arms makers "
+            "shipped 152 mm shells to Ukraine through the Czech Republic in 2025.")  # fmt: skip
+    body = {"source": "SVR statement", "reports": [{"name": "svr", "text": text}]}
+    r = api.post("/reports", body, "ann")
+    assert r.status_code == 201, r.text
+    (obs,) = r.json()["observations"]
+    assert (obs["from_state"], obs["to_state"], obs["via_states"], obs["new"]) == (
+        "RS",
+        "UA",
+        ["CZ"],
+        True,
+    )
+    assert ("RS-2025-0107", "high") in {(x["licence"], x["severity"]) for x in r.json()["links"]}
+    logged = api.ok("/log/records", record=f"observations:{obs['id']}")
+    assert len(logged["entries"]) == 1 and logged["entries"][0]["proof"]  # logged like any record
+    again = api.post("/reports", body, "ann").json()
+    assert [o["new"] for o in again["observations"]] == [False]
+    too_long = api.post("/reports", {"reports": [{"name": "x", "text": "x" * 400_001}]}, "ann")
+    assert too_long.status_code == 422 and too_long.json()["path"].startswith("$.reports[0].text")

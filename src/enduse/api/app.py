@@ -15,7 +15,7 @@ from enduse.api.context import Installation
 from enduse.api.errors import install_error_handlers
 from enduse.api.limits import DEFAULT_LIMIT, BodyLimit
 from enduse.api.online import OnlineMemo, OpenedMemo
-from enduse.api.routes import analysis, bundles, log, public, records
+from enduse.api.routes import analysis, bundles, log, public, records, reports
 from enduse.docs.local_pki import LocalPki
 from enduse.docs.qr import MAX_FILE_BYTES
 from enduse.domain.bundle import MAX_BUNDLE_BYTES
@@ -54,7 +54,7 @@ def build(inst: Installation, *, ui: bool = True) -> FastAPI:
     )
     app.state.installation = inst
     install_error_handlers(app)
-    for module in (public, records, bundles, analysis, log):
+    for module in (public, records, bundles, analysis, reports, log):
         app.include_router(module.router(inst), prefix=API)
     from enduse.api.log_http import log_router, witness_router
 

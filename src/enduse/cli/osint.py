@@ -21,6 +21,7 @@ from enduse.registry.local import open_registry
 from enduse.risk.config import load_config
 from enduse.risk.engine import evaluate
 from enduse.risk.facts import load_facts
+from enduse.risk.rules.reports import links
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -118,26 +119,14 @@ def ingest_command(
 
 
 def linked_licences(observation_ids: set[str], today: Any) -> list[dict[str, Any]]:
-    """The G7 findings these observations raise, against the registry as it now is: one
-    link per licence and observation (the engine merges a licence's G7s into one finding)."""
+    """The G7 findings these observations raise, against the registry as it now is."""
     if not observation_ids:
         return []
     sessions = open_registry(home(), database_url(), read_only=True)
     with sessions() as session:
         facts = load_facts(session)
     facts.trust = local_pki().store()
-    links = []
-    for f in evaluate(facts, load_config(), today):
-        if f.rule != "G7":
-            continue
-        for instance in [{"message": f.message, "severity": f.severity, **f.evidence},
-                         *f.evidence.get("more", [])]:  # fmt: skip
-            if instance.get("observation") in observation_ids:
-                links.append({"licence": f.subject_id, "severity": "high" if instance.get("named") else "medium",
-                              "message": instance["message"].split(" (and ")[0],
-                              "observation": instance["observation"],
-                              "evidence": instance.get("evidence", []), "named": instance.get("named")})  # fmt: skip
-    return links
+    return links(evaluate(facts, load_config(), today), observation_ids)
 
 
 def describe(ingested: list[Any], links: list[dict[str, Any]]) -> dict[str, Any]:

@@ -91,3 +91,23 @@ def alleged_in_open_source(facts: Facts, params: dict[str, Any], today: date) ->
                  "claimants": obs.get("claimants", []), "denied_by": obs.get("denied_by", []),
                  "evidence": obs.get("evidence", [])},
             )  # fmt: skip
+
+
+def links(findings: list[Finding], observation_ids: set[str]) -> list[dict[str, Any]]:
+    """The licences these observations concern: one entry per licence and observation (the
+    engine merges a licence's G7 findings into one, the others under `more`)."""
+    out = []
+    for f in findings:
+        if f.rule != "G7":
+            continue
+        for instance in [{"message": f.message, **f.evidence}, *f.evidence.get("more", [])]:
+            if instance.get("observation") in observation_ids:
+                out.append({
+                    "licence": f.subject_id,
+                    "severity": "high" if instance.get("named") else "medium",
+                    "message": instance["message"].split(" (and ")[0],
+                    "observation": instance["observation"],
+                    "named": instance.get("named"),
+                    "evidence": instance.get("evidence", []),
+                })  # fmt: skip
+    return out
