@@ -608,4 +608,6 @@ def test_an_analyst_submits_a_report_and_sees_the_licences_it_concerns(api: Api)
     again = api.post("/reports", body, "ann").json()
     assert [o["new"] for o in again["observations"]] == [False]
     too_long = api.post("/reports", {"reports": [{"name": "x", "text": "x" * 400_001}]}, "ann")
-    assert too_long.status_code == 422 and too_long.json()["path"].startswith("$.reports[0].text")
+    assert too_long.status_code == 422 and too_long.json()["error"]["path"].startswith(
+        "$.reports[0].text"
+    )
