@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from builders import fresh_euc, make_pki
@@ -69,3 +71,20 @@ def build_site(engine: Engine, home: Path, *, secure_cookies: bool = False) -> S
     publish_changes(sessions, log)
     app = create_app(sessions, pki, log_dir=log, secure_cookies=secure_cookies)
     return Site(app, pki, log, signed, APPLICATION)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the page's (first) form."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field in the page"
+    return found.group(1)
+
+
+def signed_in(site: Site, name: str = "olga") -> TestClient:
+    """A client signed in as `name`, redirects not followed."""
+    client = TestClient(site.app, follow_redirects=False)
+    form = client.get("/login")
+    r = client.post("/login", data={"username": name, "password": PASSWORD, "next": "/",
+                                    "csrf": csrf_of(form.text)})  # fmt: skip
+    assert r.status_code == 303, r.text
+    return client

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from enduse.config import database_url
 from enduse.docs.qr import read_qr
+from enduse.registry.local import open_registry
+from enduse.registry.models import UserRow
+from enduse.workflow.logins import sign_in
+
+
+def password_hashes(home) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    with open_registry(home, database_url())() as session:
+        return {u.name: u.password_hash for u in session.query(UserRow)}
 
 
 def test_demo_runs_twice(run, home):
@@ -17,8 +26,36 @@ def test_demo_runs_twice(run, home):
     # the demo list screened the broker (B1), and a fresh EUC waits with an application
     assert "B1\thigh\tparty p-broker\tmatches Danube Defense Trading Limited" in first.stdout
     assert "licence RS-2026-0900" in first.stdout
+    # the seed article read like any report: its transfer, and the licences it concerns (G7)
+    assert "The seed article alleges RS -> UA via unnamed intermediaries" in first.stdout
+    assert "RS-2025-0107\tmedium\ta report alleges" in first.stdout
+    hashes = password_hashes(home)
+    assert set(hashes) == {"officer", "analyst", "exporter", "customs", "ministry", "admin"}
+    assert all(hashes.values()) and "left alone" not in first.stderr
     second = run("demo")
     assert second.exit_code == 0, second.output
+    # the users of the first run keep the passwords it printed
+    assert password_hashes(home) == hashes
+    assert (
+        "left alone the existing users officer, analyst, exporter, customs, ministry, admin: "
+        "their passwords are unchanged" in " ".join(second.stderr.split())
+    )
     assert "created the CSCA" not in second.stderr  # the PKI is reused
-    # the audit runs before the desk is set up: the EUC and the application are two changes
-    assert "registry audit: consistent: 26 records, 26 changes, log size 26" in second.stdout
+    # the audit runs before the desk is set up: the first run added the EUC, the application
+    # and the seed article's observation
+    assert "registry audit: consistent: 27 records, 27 changes, log size 27" in second.stdout
+
+
+def test_demo_does_not_reset_the_password_of_an_existing_user(run, home):
+    assert run("users", "add", "admin", "--role", "admin").exit_code == 0
+    r = run("users", "password", "admin", "--stdin", input="the operator's own password\n")
+    assert r.exit_code == 0, r.output
+    before = password_hashes(home)["admin"]
+    r = run("demo")
+    assert r.exit_code == 0, r.output
+    assert "left alone the existing users admin:" in " ".join(r.stderr.split())
+    hashes = password_hashes(home)
+    assert hashes["admin"] == before
+    assert all(hashes[n] for n in ("officer", "analyst", "exporter", "customs", "ministry"))
+    with open_registry(home, database_url())() as session, session.begin():
+        assert sign_in(session, "admin", "the operator's own password").user.name == "admin"

@@ -343,6 +343,68 @@ def test_reads_photo_variants(photo: bytes, variant: Any) -> None:
     assert read_qr(jpeg_of(image, quality=70)) == PAYLOAD
 
 
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_a_large_picture_is_scaled_down_before_zxing_sees_it(
+    monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    sizes: list[tuple[int, int]] = []
+    real = zxingcpp.read_barcodes
+
+    def spy(image: Image.Image, **kwargs: Any) -> list[zxingcpp.Barcode]:
+        sizes.append(image.size)
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(zxingcpp, "read_barcodes", spy)
+    # 15 MP, under the cap: the code is a third of the width, as in a phone photo
+    canvas = Image.new("L", (4_500, 3_300), 255)
+    code = grey(qr_png(PAYLOAD, scale=20, border=4))
+    canvas.paste(code, (1_200, 600))
+    data = png_of(canvas) if kind == "png" else jpeg_of(canvas, quality=85)
+    assert read_qr(data) == PAYLOAD
+    assert sizes and all(w * h <= qr._DECODE_PIXELS for w, h in sizes)
+    assert all(abs(w / h - 4_500 / 3_300) < 0.01 for w, h in sizes)
+
+
+def test_at_most_max_decodes_pictures_are_decoded_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    running, most = 0, 0
+    lock = threading.Lock()
+    release = threading.Event()
+    real = qr._decode
+
+    def slow(image: Image.Image) -> list[tuple[str, bool]]:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        release.wait(10)
+        with lock:
+            running -= 1
+        return real(image)
+
+    monkeypatch.setattr(qr, "_decode", slow)
+    png = qr_png(PAYLOAD)
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(read_qr(png))) for _ in range(5)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    while most < qr.MAX_DECODES and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # the others would have started by now, were they allowed to
+    assert (most, running) == (qr.MAX_DECODES, qr.MAX_DECODES) == (2, 2)
+    with pytest.raises(QrError) as info:  # no turn within `wait`: busy, not queued forever
+        read_qr(png, wait=0.05)
+    assert info.value.reason == "busy"
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert results == [PAYLOAD] * 5 and most == 2
+
+
 def test_large_image_is_also_tried_downscaled(monkeypatch: pytest.MonkeyPatch) -> None:
     sizes: list[tuple[int, int]] = []
     real = zxingcpp.read_barcodes
@@ -444,13 +506,33 @@ def test_huge_image_is_refused_before_decoding(
 
 
 def test_pixel_cap_boundary() -> None:
-    # 50 megapixels exactly is allowed (and blank); one row more is not.
+    # 16 megapixels exactly is allowed (and blank); one row more is not.
+    assert qr.MAX_PIXELS == 16_000_000
     with pytest.raises(QrError) as info:
-        read_qr(png_claiming(10_000, 5_000, 1, pixels=True))
+        read_qr(png_claiming(4_000, 4_000, 1, pixels=True))
     assert info.value.reason == "no_code"
     with pytest.raises(QrError) as info:
-        read_qr(png_claiming(10_000, 5_001, 1, pixels=True))
+        read_qr(png_claiming(4_000, 4_001, 1, pixels=True))
     assert info.value.reason == "too_large"
+    assert "16 megapixels" in str(info.value)
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_a_small_file_declaring_a_huge_picture_is_refused_unread(
+    no_pixel_decoding: None, kind: str
+) -> None:
+    """A decompression bomb: a few hundred bytes whose header declares 20 megapixels."""
+    if kind == "png":
+        data = png_claiming(5_000, 4_000)
+    else:
+        jpeg = jpeg_of(Image.new("L", (16, 16), 255))
+        sof = jpeg.index(b"\xff\xc0")  # baseline frame header: length, precision, height, width
+        data = jpeg[: sof + 5] + struct.pack(">HH", 4_000, 5_000) + jpeg[sof + 9 :]
+    assert len(data) < 2_000
+    with pytest.raises(QrError) as info:
+        read_qr(data)
+    assert info.value.reason == "too_large"
+    assert "5,000 x 4,000" in str(info.value) or "4,000 x 5,000" in str(info.value)
 
 
 def test_oversized_file_is_refused(tmp_path: Path) -> None:

@@ -28,6 +28,12 @@ def engine(tmp_path) -> Engine:  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+@pytest.fixture
+def site(engine: Engine, tmp_path: Path) -> Site:
+    """A whole installation (tests/installation.py) for TestClient, plain-HTTP cookies."""
+    return build_site(engine, tmp_path)
+
+
 # --- browser tests (tests/web/test_browser.py) ----------------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; `make test` installs it with apt-get
 CHROMIUM_ARGS = [

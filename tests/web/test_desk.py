@@ -3,6 +3,8 @@ reading everything again."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
 from builders import fresh_euc
@@ -10,7 +12,7 @@ from enduse.registry import models as m
 from enduse.registry.db import session_factory
 from enduse.risk.facts import Facts, load_facts
 from enduse.web import desk as desk_module
-from enduse.web.desk import Desk
+from enduse.web.desk import RANKED_DATES, Desk
 from enduse.workflow.eucs import register_euc
 from enduse.workflow.licensing import apply, decide
 from enduse.workflow.users import get_user
@@ -66,3 +68,38 @@ def test_a_change_to_a_global_collection_reads_everything_again(engine, tmp_path
     with sessions() as session:
         desk.facts(session)
     assert loads == [1]
+
+
+def test_the_dashboard_cache_keeps_a_few_dates_of_the_current_facts_only(engine, tmp_path):
+    build_site(engine, tmp_path)
+    sessions = session_factory(engine)
+    desk = Desk()
+    days = [date(2025, 7, 1) + timedelta(days=i) for i in range(12)]
+    with sessions() as session:
+        for day in days:  # what ?at= asks for: any date
+            desk.ranked(session, day, None)
+        assert list(desk._ranked) == days[-RANKED_DATES:] and RANKED_DATES <= 4
+        desk.ranked(session, days[-RANKED_DATES], None)  # asked again: the most recent now
+        desk.ranked(session, days[0], None)
+        assert list(desk._ranked)[-2:] == [days[-RANKED_DATES], days[0]]
+    with sessions() as session, session.begin():
+        decide(session, get_user(session, "olga"), "RS-2025-0107", "suspended")
+    with sessions() as session:
+        desk.facts(session)
+    assert not desk._ranked  # another registry version: none of the old rankings
+
+
+def test_a_ranking_of_facts_replaced_meanwhile_is_not_kept(engine, tmp_path, monkeypatch):
+    build_site(engine, tmp_path)
+    sessions = session_factory(engine)
+    desk = Desk()
+    real = desk.case_risk
+
+    def while_a_change_arrives(facts, number, today):  # type: ignore[no-untyped-def]
+        desk._facts = facts.copy()  # another thread caught up with a change
+        return real(facts, number, today)
+
+    monkeypatch.setattr(desk, "case_risk", while_a_change_arrives)
+    with sessions() as session:
+        cases = desk.ranked(session, date(2025, 7, 1), None)
+    assert cases and date(2025, 7, 1) not in desk._ranked

@@ -3,37 +3,32 @@ public verification (tests/web/test_browser.py drives the same pages in Chromium
 
 from __future__ import annotations
 
+import asyncio
+import copy
+import io
+import json
 import re
+import struct
+import threading
+import time
+import zlib
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image, ImageFile
 from sqlalchemy import select
 
-from builders import with_claims
-from enduse.docs.qr import qr_png
+from builders import fresh_euc, with_claims
+from enduse.docs.qr import MAX_DECODES, qr_png
+from enduse.docs.signing import sign_euc
+from enduse.domain.bundle import load_bundle_text
 from enduse.registry import models as m
 from enduse.registry.db import session_factory
-from installation import PASSWORD, build_site
-
-
-@pytest.fixture
-def site(engine, tmp_path):  # type: ignore[no-untyped-def]
-    return build_site(engine, tmp_path)
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "no CSRF field in the page"
-    return found.group(1)
-
-
-def signed_in(site, name: str = "olga") -> TestClient:  # type: ignore[no-untyped-def]
-    client = TestClient(site.app, follow_redirects=False)
-    form = client.get("/login")
-    r = client.post("/login", data={"username": name, "password": PASSWORD, "next": "/",
-                                    "csrf": csrf_of(form.text)})  # fmt: skip
-    assert r.status_code == 303, r.text
-    return client
+from enduse.scenarios import scenario_text
+from enduse.web import pages
+from installation import EUC, PASSWORD, build_site, csrf_of, signed_in
 
 
 def test_pages_need_a_session_and_a_wrong_password_gets_none(site):
@@ -234,3 +229,150 @@ def test_exporters_see_their_cases_without_the_authoritys_analysis(site):
     assert (
         '<span class="score">' not in html and ">G5<" not in html and "observed in UA" not in html
     )
+
+
+def vary(response: httpx.Response) -> set[str]:
+    return {v.strip().lower() for v in response.headers.get("vary", "").split(",") if v.strip()}
+
+
+def test_pages_that_answer_htmx_with_a_fragment_say_so_in_vary(site):
+    client = signed_in(site)
+    for headers in ({}, {"HX-Request": "true"}):
+        r = client.get("/explore/log?record=licences:RS-2025-0107", headers=headers)
+        assert r.status_code == 200 and "hx-request" in vary(r)
+        r = client.get("/screening?name=Danube", headers={**headers, "HX-Target": "results"})
+        assert r.status_code == 200 and {"hx-request", "hx-target"} <= vary(r)
+
+
+# --- /verify: what the registry says beside a genuine signature ---------------------------------
+
+
+def test_a_genuine_signature_on_a_second_document_with_a_registered_number_is_not_green(site):
+    data = json.loads(scenario_text())
+    other = fresh_euc(EUC)
+    other["items"][0]["quantity"] = other["items"][0]["quantity"] * 10  # not what was registered
+    data["eucs"].append(other)
+    payload = sign_euc(load_bundle_text(json.dumps(data)).bundle, EUC, site.pki, "CZ-MOD")
+    assert payload != site.signed_euc
+    r = TestClient(site.app).post("/verify", data={"payload": payload, "at": "2026-06-01T12:00"})
+    html = " ".join(r.text.split())
+    assert r.status_code == 200
+    assert 'class="verdict warn"' in html and 'class="verdict ok"' not in html
+    assert '<div class="big">VALID SIGNATURE</div>' in html
+    assert "Another signed document with the same number is registered" in html
+    assert "registry: other_document_registered" in html
+    # the document registered is still plain VALID
+    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
+                                                   "at": "2026-06-01T12:00"})  # fmt: skip
+    assert 'class="verdict ok"' in r.text and ">VALID<" in r.text
+
+
+def with_online(monkeypatch, document_type: str, **online: Any) -> None:  # type: ignore[no-untyped-def]
+    real = pages.verify_payload
+
+    def answer(*args: Any) -> dict[str, Any]:
+        result = copy.deepcopy(real(*args))
+        assert result["result"] == "valid" and result["online"] is not None
+        result["document_type"] = document_type
+        result["online"].update(online)
+        return result
+
+    monkeypatch.setattr(pages, "verify_payload", answer)
+
+
+def test_an_exhausted_euc_is_valid_signature_in_the_warning_colour(site, monkeypatch):
+    with_online(monkeypatch, "EUC", exhausted=True, status="exhausted")
+    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
+                                                   "at": "2026-06-01T12:00"})  # fmt: skip
+    html = " ".join(r.text.split())
+    assert 'class="verdict warn"' in html and ">VALID SIGNATURE<" in html
+    assert "Every quantity of this end-user certificate is already licensed" in html
+    assert "registry: exhausted" in html
+
+
+@pytest.mark.parametrize(
+    ("online", "words"),
+    [
+        ({"revoked": True, "status": "revoked"}, "the issuing authority revoked the document"),
+        ({"revoked": True, "status": "suspended"}, "the issuing authority suspended the document"),
+        ({"exhausted": True, "status": "exhausted"}, "already fully shipped"),
+    ],
+)
+def test_a_withdrawn_or_used_up_licence_is_not_valid(site, monkeypatch, online, words):
+    with_online(monkeypatch, "LIC", **online)
+    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
+                                                   "at": "2026-06-01T12:00"})  # fmt: skip
+    html = " ".join(r.text.split())
+    assert 'class="verdict bad"' in html and ">NOT VALID<" in html and words in html
+    assert "The signature is genuine" in html
+
+
+# --- /verify: pictures -------------------------------------------------------------------------
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes whose header declares width x height pixels."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b""))
+            + chunk(b"IEND", b""))  # fmt: skip
+
+
+def test_a_picture_declaring_too_many_pixels_is_refused_unread(site, monkeypatch):
+    def refuse(self: ImageFile.ImageFile) -> None:
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+    bomb = png_declaring(5_000, 4_000)  # 20 megapixels in 67 bytes
+    assert len(bomb) < 100
+    r = TestClient(site.app).post("/verify", files={"image": ("qr.png", bomb, "image/png")})
+    html = " ".join(r.text.split())
+    assert r.status_code == 413
+    assert "The picture is too large to read: at most 16 megapixels" in html
+    assert "reason: too_large; field: image" in html
+    assert 'role="alert"' in html and "verdict" not in html
+
+
+def test_a_large_photo_is_read(site):
+    canvas = Image.new("L", (4_200, 3_150), 255)  # 13 MP, as a phone takes them
+    code = Image.open(io.BytesIO(qr_png(site.signed_euc, scale=8))).convert("L")
+    canvas.paste(code, (1_000, 800))
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=80)
+    r = TestClient(site.app).post("/verify", data={"at": "2026-06-01T12:00"},
+                                  files={"image": ("photo.jpg", out.getvalue(), "image/jpeg")})  # fmt: skip
+    assert r.status_code == 200 and ">VALID<" in r.text
+
+
+def test_at_most_max_decodes_photos_are_read_at_once(site, monkeypatch):
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow_read_qr(data: bytes, **_: Any) -> str:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.1)
+        with lock:
+            running -= 1
+        return site.signed_euc
+
+    monkeypatch.setattr(pages, "read_qr", slow_read_qr)
+    png = qr_png(site.signed_euc)
+
+    async def flood() -> list[int]:
+        transport = httpx.ASGITransport(site.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            answers = await asyncio.gather(*(
+                c.post("/verify", files={"image": ("qr.png", png, "image/png")})
+                for _ in range(6)))  # fmt: skip
+        return [r.status_code for r in answers]
+
+    assert asyncio.run(flood()) == [200] * 6
+    assert most == MAX_DECODES == 2

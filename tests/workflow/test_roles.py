@@ -34,11 +34,12 @@ def test_the_table_decides_by_role(user, action):
         assert info.value.reason == "role"
 
 
-def test_an_analyst_only_reads():
+def test_an_analyst_reads_and_records_only_observations():
     assert [a for a in Action if Role.ANALYST in PERMISSIONS[a]] == [
         Action.READ,
         Action.AUDIT,
         Action.REPORT,
+        Action.RECORD_OBSERVATION,  # open-source reports: evidence, never a decision
     ]
 
 

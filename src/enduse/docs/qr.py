@@ -2,13 +2,16 @@
 
 A customs officer scans a printed page or a phone photo, so we draw a single QR code at
 error correction level Q (survives creases and glare) and read untrusted images defensively:
-size and pixel caps before any pixel is decoded, exactly one code or an error.
+size and pixel caps read from the header before any pixel is decoded (a small file may
+declare a huge image: a decompression bomb), large pictures scaled down before zxing-cpp sees
+them, at most `MAX_DECODES` decodes at a time per process, exactly one code or an error.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +23,7 @@ from enduse.docs.doctypes import MAX_PAYLOAD_CHARS
 from enduse.files import TooLarge, read_capped, write_durably
 
 __all__ = [
+    "MAX_DECODES",
     "MAX_FILE_BYTES",
     "MAX_PAYLOAD_CHARS",
     "MAX_PIXELS",
@@ -32,10 +36,19 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 50_000_000
+# Declared pixels above which an image is refused unread: a 16 MP phone photo passes; decoded,
+# converted to grey and binarised it costs a few hundred MB at worst, never gigabytes.
+MAX_PIXELS = 16_000_000
+# Pictures above this many pixels are scaled down (JPEG already while decoding) before zxing-cpp
+# sees them: it needs several bytes per pixel, and a QR code in such a picture has modules of
+# many pixels. An A4 page scanned at 300 dpi (8.7 MP) is decoded at full size.
+_DECODE_PIXELS = 9_000_000
 # Longest side above which a downscaled copy is tried too: big photos have huge, noisy modules.
 _DOWNSCALE_ABOVE = 2_000
 _DOWNSCALE_TO = 1_600
+# Decodes at a time in one process (a web worker's threads share it): each holds an image.
+MAX_DECODES = 2
+_decoding = threading.BoundedSemaphore(MAX_DECODES)
 
 # Decoders we let Pillow use. Deliberately short: formats such as EPS shell out to Ghostscript.
 _IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF", "PPM")  # JPEG covers MPO
@@ -53,7 +66,7 @@ _TEXT_TYPES = frozenset(
 # GlobalHistogram rescues low-contrast, evenly lit images where local thresholds fragment.
 _BINARIZERS = (zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram)
 
-Reason = Literal["too_large", "not_an_image", "no_code", "several_codes", "not_text"]
+Reason = Literal["too_large", "not_an_image", "no_code", "several_codes", "not_text", "busy"]
 
 
 class QrError(ValueError):
@@ -119,8 +132,11 @@ def write_qr(payload: str, path: Path) -> None:
     write_durably(path, data)
 
 
-def read_qr(source: Path | bytes) -> str:
-    """The text of the one QR code in an image file (PNG, JPEG, ...) or in image bytes."""
+def read_qr(source: Path | bytes, *, wait: float | None = None) -> str:
+    """The text of the one QR code in an image file (PNG, JPEG, ...) or in image bytes.
+
+    At most `MAX_DECODES` images are decoded at a time in this process; `wait` is how many
+    seconds to wait for a turn (None: as long as it takes) before QrError("busy")."""
     if isinstance(source, bytes | bytearray | memoryview):
         name, data = "image bytes", bytes(source)
         if len(data) > MAX_FILE_BYTES:
@@ -131,6 +147,16 @@ def read_qr(source: Path | bytes) -> str:
             data = read_capped(Path(source), MAX_FILE_BYTES)
         except TooLarge as e:
             raise QrError("too_large", str(e)) from None
+    turn = _decoding.acquire() if wait is None else _decoding.acquire(timeout=max(wait, 0.0))
+    if not turn:
+        raise QrError("busy", f"{name}: {MAX_DECODES} pictures are being read; try again")
+    try:
+        return _read(name, data)
+    finally:
+        _decoding.release()
+
+
+def _read(name: str, data: bytes) -> str:
     grey = _open_grey(name, data)
     texts = _decode(grey)
     if not texts and max(grey.size) > _DOWNSCALE_ABOVE:
@@ -170,22 +196,38 @@ def _open_grey(name: str, data: bytes) -> Image.Image:
     except (OSError, ValueError, SyntaxError, EOFError) as e:
         raise QrError("not_an_image", f"{name}: not a readable image ({e})") from None
     with image:
-        width, height = image.size
+        width, height = image.size  # from the header: no pixel is decoded yet
         if width * height > MAX_PIXELS:
             raise QrError(
                 "too_large",
-                f"{name}: {width:,} x {height:,} pixels, over {MAX_PIXELS:,}",
+                f"{name}: {width:,} x {height:,} pixels, over {MAX_PIXELS:,} "
+                f"({MAX_PIXELS // 1_000_000} megapixels)",
             )
         if width < 1 or height < 1:
             raise QrError("not_an_image", f"{name}: empty image ({width} x {height})")
+        target = _decode_size(image.size)
         try:
             if image.format in ("JPEG", "MPO"):
-                image.draft("L", image.size)  # decode luma only: a third of the memory
-            return _to_grey(image)
+                # luma only (a third of the memory), and scaled by 1/2, 1/4 or 1/8 while
+                # decoding when that still leaves at least `target`
+                image.draft("L", target)
+            grey = _to_grey(image)
+            if grey.size != target:
+                grey = grey.resize(target, Image.Resampling.BOX)
+            return grey
         except Image.DecompressionBombError as e:
             raise QrError("too_large", f"{name}: {e}") from None
         except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as e:
             raise QrError("not_an_image", f"{name}: cannot decode the image ({e})") from None
+
+
+def _decode_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size an image is decoded at: its own, or scaled to `_DECODE_PIXELS`."""
+    width, height = size
+    if width * height <= _DECODE_PIXELS:
+        return size
+    factor = (_DECODE_PIXELS / (width * height)) ** 0.5
+    return max(1, int(width * factor)), max(1, int(height * factor))
 
 
 def _to_grey(image: Image.Image) -> Image.Image:

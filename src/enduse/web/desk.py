@@ -8,6 +8,7 @@ highest entry `seq` is a version number that costs one index lookup to read.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,6 +27,7 @@ from enduse.workflow.logbook import SEQ_SLACK, change_marker
 
 OPEN = ("applied", "under_review", "issued", "suspended")  # a decision can still change them
 DASHBOARD_CASES = 200  # the newest open cases ranked; a registry of 100,000 is not re-scored
+RANKED_DATES = 4  # dashboards kept per registry version: today, and a few dates asked with ?at=
 
 
 def registry_version(session: Session) -> tuple[int, int, int]:
@@ -37,11 +39,14 @@ def registry_version(session: Session) -> tuple[int, int, int]:
 
 @dataclass
 class Desk:
-    """Facts and dashboard per registry version, shared by a worker's threads."""
+    """Facts and dashboard per registry version, shared by a worker's threads.
+
+    The dashboard is kept for the current facts only, for the `RANKED_DATES` dates most
+    recently asked (`?at=` takes any date: each would otherwise stay for good)."""
 
     _version: tuple[int, int, int] | None = None
     _facts: Facts | None = None
-    _ranked: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
+    _ranked: OrderedDict[date, list[dict[str, Any]]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def facts(self, session: Session) -> Facts:
@@ -59,7 +64,7 @@ class Desk:
             else:
                 return self._facts
             self._version = version
-            self._ranked = {}
+            self._ranked = OrderedDict()
             return self._facts
 
     def case_risk(self, facts: Facts, licence: str, today: date) -> dict[str, Any]:
@@ -76,7 +81,9 @@ class Desk:
         """Open cases, riskiest first (the newest `DASHBOARD_CASES` of them)."""
         facts = self.facts(session)
         with self._lock:
-            cached = self._ranked.get(today)
+            cached = self._ranked.get(today) if facts is self._facts else None
+            if cached is not None:
+                self._ranked.move_to_end(today)
         if cached is None:
             numbers = [n for n, lic in facts.licences.items() if lic.get("status") in OPEN]
             cases = []
@@ -91,8 +98,14 @@ class Desk:
                     "blocked": risk["blocked"], "findings": risk["findings"],
                 })  # fmt: skip
             cases.sort(key=lambda c: (-c["score"], c["licence"]))
+            cached = cases
             with self._lock:
-                self._ranked[today] = cached = cases
+                # not if the facts changed meanwhile: this ranking is of the older ones
+                if facts is self._facts:
+                    self._ranked[today] = cases
+                    self._ranked.move_to_end(today)
+                    while len(self._ranked) > RANKED_DATES:
+                        self._ranked.popitem(last=False)
         if user_party is not None:
             return [c for c in cached if c["applicant"] == user_party]
         return cached

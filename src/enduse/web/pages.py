@@ -7,11 +7,13 @@ every change goes through `workflow/` exactly as the API's do (same roles, same 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -26,7 +28,7 @@ from enduse.api.errors import Conflict, NotFound
 from enduse.api.routes.analysis import screen_name
 from enduse.api.routes.log import checkpoint_json, log_entries_of
 from enduse.api.routes.public import verify_payload
-from enduse.docs.qr import MAX_FILE_BYTES, QrError, qr_svg, read_qr
+from enduse.docs.qr import MAX_DECODES, MAX_FILE_BYTES, MAX_PIXELS, QrError, qr_svg, read_qr
 from enduse.docs.reasons import PLAIN_WORDS, Reason
 from enduse.docs.signing import signer_of
 from enduse.docs.verify import verify
@@ -36,25 +38,35 @@ from enduse.risk.findings import SEVERITY_POINTS
 from enduse.risk.trace import trace_licence, trace_mark
 from enduse.web import desk as desk_module
 from enduse.web.signin import (
-    LOGIN_CSRF,
     BadCsrf,
     SignInRequired,
     check_csrf,
     cookie_name,
+    login_csrf_name,
     new_login_csrf,
     require,
+    safe_next,
     set_session_cookie,
     visitor,
 )
 from enduse.web.trace_svg import layout
 from enduse.workflow.licensing import decide
-from enduse.workflow.logins import SESSION_LIFETIME, csrf_matches, sign_in, sign_out
+from enduse.workflow.logins import (
+    MAX_VERIFYING,
+    SESSION_LIFETIME,
+    Throttle,
+    csrf_matches,
+    minutes,
+    sign_in,
+    sign_out,
+)
 from enduse.workflow.roles import Action, PermissionDenied, Role, User, authorize
 from enduse.workflow.screening import screenings_of
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.globals["plain_words"] = {r.value: w for r, w in PLAIN_WORDS.items()}
+_WORDS = {r.value: w for r, w in PLAIN_WORDS.items()}
+templates.env.globals["plain_words"] = _WORDS
 DECISIONS = ("under_review", "issued", "refused", "suspended", "revoked")
 CRITERIA = {  # EU Common Position 2008/944/CFSP, Article 2 (the ATT's Articles 6 and 7 align)
     1: "international obligations, embargoes", 2: "human rights, humanitarian law",
@@ -71,6 +83,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+TURN_WAIT = 10.0  # seconds a sign-in or a photo waits for its turn before "busy, try again"
 
 
 class PageHeaders:
@@ -100,26 +113,65 @@ class PageHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def verdict(result: dict[str, Any]) -> tuple[bool, str, str]:
+@dataclass(frozen=True)
+class Verdict:
+    """What /verify shows a person at a border, in one of three colours: `ok` (green), `warn`
+    (a genuine signature on a document the registry raises a doubt about) or `bad`."""
+
+    level: str  # "ok", "warn" or "bad"
+    headline: str  # VALID, VALID SIGNATURE, NOT VALID
+    reason: str  # the reason code
+    words: str  # the reason in plain words
+    warnings: tuple[str, ...] = ()  # the registry's doubts, in plain words
+    registry: tuple[str, ...] = ()  # and their codes
+
+
+def verdict(result: dict[str, Any]) -> Verdict:
     """VALID or NOT VALID for a person at a border: the offline result, then withdrawal or
-    exhaustion from the registry. (valid, reason code, plain words.)"""
+    exhaustion from the registry; a genuine signature the registry doubts is not green."""
     reason = result["result"]
     online = result.get("online") or {}
-    if reason == Reason.VALID.value and online.get("revoked"):
-        reason = Reason.REVOKED.value
-    elif (
-        reason == Reason.VALID.value
-        and online.get("exhausted")
-        and result["document_type"] == "LIC"
-    ):
-        # a licence fully shipped covers no more goods; an EUC fully licensed still covers
-        # the goods of its licences, so for an EUC exhaustion is shown, not a refusal
-        reason = Reason.EXHAUSTED.value
-    return reason == Reason.VALID.value, reason, PLAIN_WORDS.get(Reason(reason), reason)
+    words = _WORDS.get(reason, reason)
+    if reason != Reason.VALID.value:
+        return Verdict("bad", "NOT VALID", reason, words)
+    if online.get("revoked"):
+        withdrawn = "suspended" if online.get("status") == "suspended" else "revoked"
+        return Verdict("bad", "NOT VALID", Reason.REVOKED.value,
+                       f"the issuing authority {withdrawn} the document",
+                       ("The signature is genuine: the document was issued, then withdrawn.",))  # fmt: skip
+    if online.get("exhausted") and result["document_type"] == "LIC":
+        # a licence fully shipped covers no more goods
+        return Verdict("bad", "NOT VALID", Reason.EXHAUSTED.value,
+                       "the licence's quantities are already fully shipped",
+                       ("The signature is genuine, but the licence covers no more goods.",))  # fmt: skip
+    warnings: list[str] = []
+    codes: list[str] = []
+    if online.get("other_document_registered"):
+        codes.append("other_document_registered")
+        warnings.append(
+            "Another signed document with the same number is registered, and it is not this "
+            "one. This may be a superseded copy, or a forgery made with a misused key. Do not "
+            "rely on it until the issuing authority confirms which document is current."
+        )
+    if online.get("exhausted"):
+        # an EUC fully licensed still covers the goods of its licences: a warning, not a refusal
+        codes.append("exhausted")
+        warnings.append(
+            "Every quantity of this end-user certificate is already licensed: it covers the "
+            "goods of the licences issued under it, and no further licence may draw on it."
+        )
+    if warnings:
+        return Verdict("warn", "VALID SIGNATURE", reason, "the signature is genuine, but:",
+                       tuple(warnings), tuple(codes))  # fmt: skip
+    return Verdict("ok", "VALID", reason, words)
 
 
 def mount_ui(app: FastAPI, inst: Installation) -> None:
     desk = desk_module.Desk()
+    # per worker process, in memory (see Throttle): failed sign-ins, argon2 and photo turns
+    throttle = Throttle()
+    verifying = anyio.Semaphore(MAX_VERIFYING)  # waited for here, not in a thread
+    decoding = anyio.Semaphore(MAX_DECODES)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     app.add_middleware(PageHeaders)
@@ -145,21 +197,41 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
         return page(request, "error.html", {"title": "Not allowed", "message": str(e)}, status=403)
 
     # --- signing in -------------------------------------------------------------------------
+    def login_page(request: Request, next_path: str, status: int = 200, *, error: str | None = None,
+                   username: str = "", headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+        token = new_login_csrf()
+        response = page(request, "login.html", {"next": next_path, "login_csrf": token,
+                        "error": error, "username": username}, status=status)  # fmt: skip
+        response.headers.update(headers or {})
+        # Path=/ as the `__Host-` prefix requires
+        response.set_cookie(login_csrf_name(inst), token, max_age=3600, httponly=True,
+                            samesite="strict", secure=inst.secure_cookies, path="/")  # fmt: skip
+        return response
+
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request, next: str = "/") -> Response:
-        token = new_login_csrf()
-        response = page(request, "login.html", {"next": _safe_next(next), "login_csrf": token})
-        response.set_cookie(LOGIN_CSRF, token, max_age=3600, httponly=True, samesite="strict",
-                            secure=inst.secure_cookies, path="/login")  # fmt: skip
-        return response
+        return login_page(request, safe_next(next))
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
         form = await request.form()
         name, password = str(form.get("username", "")), str(form.get("password", ""))
-        next_path = _safe_next(str(form.get("next", "/")))
-        if not csrf_matches(request.cookies.get(LOGIN_CSRF, ""), str(form.get("csrf", ""))):
+        next_path = safe_next(str(form.get("next", "/")))
+        given = str(form.get("csrf", ""))
+        if not csrf_matches(request.cookies.get(login_csrf_name(inst), ""), given):
             raise BadCsrf()
+        address = request.client.host if request.client else None
+        wait = throttle.start(name, address)
+        if wait > 0:  # refused without looking at the password
+            return login_page(request, next_path, 429, username=name,
+                              error=f"Too many failed sign-in attempts. Try again in "
+                                    f"{_minutes(wait)}.",
+                              headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip
+        if not await _turn(verifying):
+            throttle.abandoned(name, address)
+            return login_page(request, next_path, 503, username=name,
+                              error="Too many people are signing in. Try again in a moment.",
+                              headers={"Retry-After": "5"})  # fmt: skip
 
         def attempt() -> Any:
             with inst.sessions() as session, session.begin():
@@ -168,15 +240,15 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
         try:
             login = await run_in_threadpool(attempt)
         except PermissionDenied:
-            token = new_login_csrf()
-            response = page(request, "login.html", {"next": next_path, "login_csrf": token,
-                            "error": "Wrong user name or password.", "username": name}, status=401)  # fmt: skip
-            response.set_cookie(LOGIN_CSRF, token, max_age=3600, httponly=True,
-                                samesite="strict", secure=inst.secure_cookies, path="/login")  # fmt: skip
-            return response
+            return login_page(request, next_path, 401, username=name,
+                              error="Wrong user name or password.")  # fmt: skip
+        finally:
+            verifying.release()
+        throttle.succeeded(name, address)
         response = RedirectResponse(next_path, status_code=303)
         set_session_cookie(inst, response, login.cookie, int(SESSION_LIFETIME.total_seconds()))
-        response.delete_cookie(LOGIN_CSRF, path="/login")
+        response.delete_cookie(login_csrf_name(inst), path="/", secure=inst.secure_cookies,
+                               httponly=True, samesite="strict")  # fmt: skip
         return response
 
     @app.post("/logout", include_in_schema=False)
@@ -262,7 +334,7 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
 
     @app.post("/cases/{number}/decision", include_in_schema=False)
     async def decide_case(request: Request, number: str) -> Response:
-        signed_in = require(inst, request)
+        signed_in = require(inst, request, return_to=f"/cases/{quote(number, safe='')}")
         form = await check_csrf(request, signed_in)
         try:  # the role first: a refused decision must not show the case to who may not see it
             authorize(signed_in.user, Action.DECIDE_LICENCE)
@@ -327,8 +399,8 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
         checkpoint = checkpoint_json(log) if log is not None else None
         entries = log_entries_of(inst, record[:250]) if record else None
         name = "log_lookup.html" if request.headers.get("hx-request") else "log.html"
-        return page(request, name, {"checkpoint": checkpoint, "record": record or "", "entries": entries},
-                    who=who)  # fmt: skip
+        return _vary(page(request, name, {"checkpoint": checkpoint, "record": record or "",
+                                          "entries": entries}, who=who), "HX-Request")  # fmt: skip
 
     # --- screening --------------------------------------------------------------------------
     @app.get("/screening", response_class=HTMLResponse, include_in_schema=False)
@@ -353,8 +425,9 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
         fragment = (
             request.headers.get("hx-request") and request.headers.get("hx-target") == "results"
         )
-        return page(request, "screening_results.html" if fragment else "screening.html",
-                    {"name": name, "country": country, "result": result, "error": error}, who=who)  # fmt: skip
+        return _vary(page(request, "screening_results.html" if fragment else "screening.html",
+                          {"name": name, "country": country, "result": result, "error": error},
+                          who=who), "HX-Request", "HX-Target")  # fmt: skip
 
     # --- public verification ----------------------------------------------------------------
     @app.get("/verify", response_class=HTMLResponse, include_in_schema=False)
@@ -366,32 +439,77 @@ def mount_ui(app: FastAPI, inst: Installation) -> None:
         """Public, no session, so no CSRF token: it changes nothing and answers only the sender."""
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_FILE_BYTES + 65536:
-            return page(request, "verify.html", {"result": None,
-                        "error": f"The upload is too large (at most {MAX_FILE_BYTES // 1048576} MB)."}, status=413)  # fmt: skip
+            return page(request, "verify.html", {"result": None, "error": {
+                "message": f"The upload is too large (at most {MAX_FILE_BYTES // 1048576} MB).",
+                "reason": "too_large", "field": "image"}}, status=413)  # fmt: skip
         form = await request.form(max_files=1, max_fields=4)
         payload = str(form.get("payload") or "").strip()
         at = _moment_of(str(form.get("at") or ""))
         upload = form.get("image")
-        error = None
+        error: dict[str, str] | None = None
+        status = 422
         if not payload and upload is not None and not isinstance(upload, str):
-            data = await upload.read(MAX_FILE_BYTES + 1)
+            # the turn first, so a photo waiting for one holds neither a thread nor its bytes
+            if not await _turn(decoding):
+                return page(request, "verify.html", {"result": None, "error": {
+                    "message": "Too many pictures are being read right now. Try again in a moment.",
+                    "reason": "busy", "field": "image"}}, status=503)  # fmt: skip
             try:
-                payload = await run_in_threadpool(read_qr, data) if data else ""
+                data = await upload.read(MAX_FILE_BYTES + 1)
+                payload = await run_in_threadpool(read_qr, data, wait=TURN_WAIT) if data else ""
             except QrError as e:
-                error = f"No enduse QR code could be read from the picture: {e}"
+                error, status = _picture_error(e)
+            finally:
+                decoding.release()
         if not payload and error is None:
-            error = "Paste a payload, or upload or take a photo of a QR code."
+            error = {"message": "Paste a payload, or upload or take a photo of a QR code.",
+                     "reason": "missing", "field": "payload"}  # fmt: skip
         result = None
         if payload and error is None:
             result = await run_in_threadpool(verify_payload, inst, payload[:8192], at)
         shown = verdict(result) if result else None
         return page(request, "verify.html", {"result": result, "verdict": shown, "error": error},
-                    status=200 if error is None else 422)  # fmt: skip
+                    status=200 if error is None else status)  # fmt: skip
 
 
-def _safe_next(path: str) -> str:
-    """Only a path on this site: never `//evil.example` or a scheme."""
-    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+async def _turn(gate: anyio.Semaphore) -> bool:
+    """Wait up to `TURN_WAIT` seconds for a place in `gate`; False if none came."""
+    with anyio.move_on_after(TURN_WAIT):
+        await gate.acquire()
+        return True
+    return False
+
+
+def _minutes(seconds: float) -> str:
+    n = minutes(seconds)
+    return f"{n} minute" if n == 1 else f"{n} minutes"
+
+
+def _picture_error(e: QrError) -> tuple[dict[str, str], int]:
+    """What the page says of a picture it could not read: the message, reason, field."""
+    if e.reason == "too_large":
+        message = (
+            f"The picture is too large to read: at most {MAX_PIXELS // 1_000_000} megapixels "
+            f"and {MAX_FILE_BYTES // 1048576} MB. Take the photo at a lower resolution, or crop "
+            f"it to the QR code. ({e})"
+        )
+        return {"message": message, "reason": "too_large", "field": "image"}, 413
+    if e.reason == "busy":
+        message = "Too many pictures are being read right now. Try again in a moment."
+        return {"message": message, "reason": "busy", "field": "image"}, 503
+    message = f"No enduse QR code could be read from the picture: {e}"
+    return {"message": message, "reason": e.reason, "field": "image"}, 422
+
+
+def _vary(response: Response, *headers: str) -> Response:
+    """Say which request headers chose this response (htmx asks for fragments), so that no
+    cache hands a fragment to a full page load or the other way round."""
+    present = [v.strip() for v in response.headers.get("vary", "").split(",") if v.strip()]
+    for header in headers:
+        if header.lower() not in (v.lower() for v in present):
+            present.append(header)
+    response.headers["Vary"] = ", ".join(present)
+    return response
 
 
 def _day(value: str | None):  # type: ignore[no-untyped-def]

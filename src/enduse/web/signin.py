@@ -3,13 +3,15 @@
 The session lives server-side (`workflow.logins`); the cookie carries only its random secret,
 HttpOnly, SameSite=Strict and, unless the server runs on plain-HTTP loopback, Secure with the
 `__Host-` prefix. Every state-changing form carries the session's CSRF token (synchronizer
-pattern); the sign-in form, which has no session yet, a double-submit token.
+pattern); the sign-in form, which has no session yet, a double-submit token, whose cookie
+takes the `__Host-` prefix too when cookies are Secure.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -18,11 +20,15 @@ from enduse.api.context import Installation
 from enduse.workflow.logins import SignedIn, csrf_matches, session_user
 from enduse.workflow.roles import PermissionDenied
 
-LOGIN_CSRF = "enduse_login_csrf"
-
 
 def cookie_name(inst: Installation) -> str:
     return "__Host-enduse_session" if inst.secure_cookies else "enduse_session"
+
+
+def login_csrf_name(inst: Installation) -> str:
+    """The sign-in form's double-submit cookie: `__Host-` (Secure, Path=/, no Domain) as the
+    session's, so a sibling subdomain or a plain-HTTP page cannot plant a token of its own."""
+    return "__Host-enduse_login_csrf" if inst.secure_cookies else "enduse_login_csrf"
 
 
 class SignInRequired(Exception):
@@ -61,11 +67,32 @@ def visitor(inst: Installation, request: Request) -> Visitor:
             return Visitor(None)
 
 
-def require(inst: Installation, request: Request) -> SignedIn:
+def require(inst: Installation, request: Request, return_to: str = "/") -> SignedIn:
+    """The signed-in user, or SignInRequired. After signing in the browser GETs `next`, so a
+    form posted once the session expired returns to `return_to`, a page (the case of a
+    decision, say), never to the form's own URL that answers only POST."""
     found = visitor(inst, request).signed_in
     if found is None:
-        raise SignInRequired(request.url.path)
+        fetchable = request.method in ("GET", "HEAD")
+        raise SignInRequired(request.url.path if fetchable else return_to)
     return found
+
+
+def safe_next(path: str) -> str:
+    """Where to go after signing in: only a path on this site, else "/". Never a scheme
+    (`https:`, `javascript:`), a host (`//evil.example`), a backslash (browsers read a
+    backslash as a slash) or a control character (browsers drop tabs and newlines, so a
+    slash, a tab and a slash would become `//`)."""
+    if (
+        not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path)
+        or len(path) > 2000
+    ):
+        return "/"
+    parts = urlsplit(path)
+    return path if not parts.scheme and not parts.netloc else "/"
 
 
 async def check_csrf(request: Request, signed_in: SignedIn) -> dict[str, str]:
