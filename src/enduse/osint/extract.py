@@ -100,7 +100,7 @@ def extract(text: str) -> list[Transfer]:
         mentions = country_mentions(s.text)
         casts = cast(s.text, mentions) if mentions else []
         statistic = STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)
-        if not statistic and triggered(s.text) and (casts or companies):
+        if not statistic and (triggered(s.text) or TRANSIT.search(s.text)) and (casts or companies):
             touched = _read_pairs(s, casts, recent, pairs, companies, voice)
             if touched:
                 last = touched
@@ -193,6 +193,9 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
     return touched
 
 
+# Words of a route: a sentence naming only a transit state adds it to the transfer just read
+# ("the cargo left the Croatian port of Ploce").
+TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
 BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} from\b")
 ONWARD = re.compile(
     r"\b(?:onward|then|on to|ended up|end up|turned up|re-export\w*|passed on|from where|later|"

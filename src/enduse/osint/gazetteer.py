@@ -17,7 +17,7 @@ from babel import Locale
 
 from enduse.domain.codes import countries
 
-Kind = Literal["name", "adjective", "capital", "group"]
+Kind = Literal["name", "adjective", "capital", "group", "city"]
 
 # Armed groups reported as recipients, counted as the state whose territory they hold.
 GROUPS = {
@@ -28,6 +28,20 @@ GROUPS = {
 # Regions a report names for where goods turned up, counted as their state.
 REGIONS = {"Darfur": "SD", "Donbas": "UA", "Donbass": "UA", "Tigray": "ET", "Idlib": "SY",
            "Cabo Delgado": "MZ", "Cyrenaica": "LY", "Kursk region": "RU"}  # fmt: skip
+# Ports, airports and hubs that arms shipments are reported to pass through.
+CITIES = {
+    "Constanta": "RO", "Burgas": "BG", "Varna": "BG", "Ploce": "HR", "Rijeka": "HR",
+    "Bar": "ME", "Durres": "AL", "Aqaba": "JO", "Jeddah": "SA", "Port Sudan": "SD",
+    "Benghazi": "LY", "Misrata": "LY", "Poti": "GE", "Batumi": "GE", "Gdansk": "PL",
+    "Rzeszow": "PL", "Odesa": "UA", "Odessa": "UA", "Istanbul": "TR", "Mersin": "TR",
+    "Bandar Abbas": "IR", "Jask": "IR", "Rajin": "KP", "Novorossiysk": "RU", "Latakia": "SY",
+    "Tartus": "SY", "Hodeidah": "YE", "Mombasa": "KE", "Dar es Salaam": "TZ", "Lagos": "NG",
+    "Antwerp": "BE", "Rotterdam": "NL", "Hamburg": "DE", "Piraeus": "GR", "Thessaloniki": "GR",
+    "Koper": "SI", "Trieste": "IT", "Limassol": "CY", "Larnaca": "CY", "Dubai": "AE",
+    "Jebel Ali": "AE", "Fujairah": "AE", "Sharjah": "AE", "Karachi": "PK", "Chittagong": "BD",
+    "Yangon": "MM", "Port Klang": "MY", "Busan": "KR", "Dalian": "CN", "Vladivostok": "RU",
+    "Nis": "RS", "Amdjarass": "TD", "Ouagadougou": "BF",
+}  # fmt: skip
 # Forms that name no state here, although a table lists them.
 NOT_STATES = {"America", "Georgia Tech", "Chad Smith"}
 
@@ -91,6 +105,8 @@ def gazetteer() -> Gazetteer:
         forms[form] = (code, "group")
     for form, code in REGIONS.items():
         forms[form] = (code, "name")
+    for form, code in CITIES.items():
+        forms.setdefault(form, (code, "city"))
     for form in NOT_STATES:
         forms.pop(form, None)
     alternatives = sorted(forms, key=len, reverse=True)

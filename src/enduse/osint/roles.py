@@ -74,8 +74,10 @@ BROKER_AFTER = re.compile(
 )
 INTERMEDIARY_BEFORE = re.compile(
     r"\b(?:through|via|across|transit(?:ing)?(?: through)?|by way of|in the name of|naming|named|"
-    r"on to|onward to|warehouses in|depots? in|(?:company|trader|firm|buyer|broker|house) in|"
-    r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+    r"on to|onward to|warehouses? in|depots? in|(?:company|trader|firm|buyer|broker|house|"
+    r"forwarder|agent|intermediary|hub|stopover|airport|port) in|stopover in|"
+    r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of)\s+"
+    r"(?:the\s+)?(?:(?:port|airport|border|territory|city) of\s+)?(?:[\w-]+\s+)?$"
 )
 RECIPIENT_BEFORE = re.compile(
     r"(?:\bto|\binto|\bfor|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
@@ -145,7 +147,14 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
         before, after = sentence[: m.start], sentence[m.end :]
         role: Role = "none"
         cue = ""
-        if REGISTERED_AFTER.match(after) or LOCATED_BEFORE.search(before):
+        if m.kind == "city":  # a port or an airport: a place goods pass, never an actor
+            if INTERMEDIARY_BEFORE.search(before):
+                role, cue = "intermediary", "transit through its port or airport"
+            elif SUPPLIER_BEFORE.search(before):
+                role, cue = "supplier", "from its port"
+            elif RECIPIENT_BEFORE.search(before):
+                role, cue = "recipient", "to its port"
+        elif REGISTERED_AFTER.match(after) or LOCATED_BEFORE.search(before):
             nxt = next((t for t in triggers if t.start() >= m.end), None)
             if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
                     and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
