@@ -376,3 +376,13 @@ def test_at_most_max_decodes_photos_are_read_at_once(site, monkeypatch):
 
     assert asyncio.run(flood()) == [200] * 6
     assert most == MAX_DECODES == 2
+
+
+def test_a_genuine_document_this_registry_never_saw_is_not_green(site, monkeypatch):
+    with_online(monkeypatch, "EUC", registered=False, logged=False, log_index=None)
+    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
+                                                   "at": "2026-06-01T12:00"})  # fmt: skip
+    html = " ".join(r.text.split())
+    assert 'class="verdict warn"' in html and ">VALID SIGNATURE<" in html
+    assert "This registry holds no record of this document" in html
+    assert "registry: not_registered" in html

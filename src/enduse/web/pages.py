@@ -153,6 +153,14 @@ def verdict(result: dict[str, Any]) -> Verdict:
             "one. This may be a superseded copy, or a forgery made with a misused key. Do not "
             "rely on it until the issuing authority confirms which document is current."
         )
+    if result.get("online") is not None and not online.get("registered"):
+        # genuine, but this registry has never seen it: issued elsewhere, or not yet sent
+        codes.append("not_registered")
+        warnings.append(
+            "This registry holds no record of this document. The issuing authority signed it, "
+            "but it was never registered here: ask the authority, or the exporter's licensing "
+            "authority, before relying on it."
+        )
     if online.get("exhausted"):
         # an EUC fully licensed still covers the goods of its licences: a warning, not a refusal
         codes.append("exhausted")
