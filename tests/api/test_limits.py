@@ -48,3 +48,14 @@ def test_each_route_has_its_limit():
     assert body_limit("/api/v1/licences") == DEFAULT_LIMIT
     assert body_limit("/api/v1/bundles") > 200 * 1024 * 1024
     assert body_limit("/verify") > 20 * 1024 * 1024
+
+
+def test_a_browser_gets_a_page_it_can_show_and_the_api_gets_json():
+    app, reached = app_with_limit(100)
+    client = TestClient(app)
+    page = client.post("/echo", content=b"x" * 101, headers={"Accept": "text/html,*/*"})
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    assert "Too large" in page.text and "reason: too_large" in page.text
+    api = client.post("/api/v1/echo", content=b"x" * 101, headers={"Accept": "text/html"})
+    assert api.status_code == 413 and api.json()["error"]["reason"] == "too_large"
+    assert reached == []

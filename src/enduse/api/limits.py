@@ -40,7 +40,7 @@ class BodyLimit:
                 except ValueError:
                     declared = -1
                 if declared < 0 or declared > limit:
-                    await _refuse(send, limit)
+                    await _refuse(send, limit, _wants_html(scope))
                     return
         seen = 0
         started = False
@@ -64,13 +64,35 @@ class BodyLimit:
             await self.app(scope, counted, tracking)
         except BodyTooLarge:
             if not started:
-                await _refuse(send, limit)
+                await _refuse(send, limit, _wants_html(scope))
 
 
-async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps({"error": {"reason": "too_large", "path": "$",
-                                 "message": f"the request body is over {limit} bytes"}}).encode()  # fmt: skip
+def _wants_html(scope: Scope) -> bool:
+    """A browser's form (the /verify page's photo): a page it can show, not JSON."""
+    if scope["path"].startswith(("/api/", "/log/", "/witness/")):
+        return False
+    accept = dict(scope.get("headers", [])).get(b"accept", b"")
+    return b"text/html" in accept
+
+
+async def _refuse(send: Send, limit: int, html: bool = False) -> None:
+    message = f"the request body is over {limit} bytes"
+    if html:
+        mib = limit / (1024 * 1024)
+        body = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Too large</title>"
+            f"<h1>Too large</h1><p>The file or form you sent is over {mib:g} MiB. "
+            "Send a smaller photo (a QR code reads well at 1,000 pixels across).</p>"
+            '<p><a href="/verify">Back to verification</a></p>'
+            "<p><small>reason: too_large; field: image</small></p></html>"
+        ).encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps(
+            {"error": {"reason": "too_large", "path": "$", "message": message}}
+        ).encode()
+        kind = b"application/json"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})  # fmt: skip
     await send({"type": "http.response.body", "body": body})
