@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 _NAME_WORD = r"(?:[A-Z][\w.’'&-]*|U\.S\.)"
-_LINK = r"(?:of|for|and|on|de|der|des|la|le|the|al)"
+_LINK = r"(?:of|for|and|de|der|des|la|le|the|al)"
 NAME = rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD})*(?:\s+\([A-Z][\w.-]+\))?"
 ROLE_WORDS = (
     r"government|ministry|minister|spokes\w+|agency|service|services|office|embassy|mission|"
     r"officials?|president|prime minister|military|army|authorities|lawmakers?|commander|"
-    r"parliament|court|intelligence"
+    r"parliament|court|intelligence|forces|armed forces|navy|air force"
 )
 # "Mali's transitional government", "Iran's deputy defence minister", "an Iranian lawmaker"
 HOLDER = (
@@ -25,13 +25,13 @@ GENERIC = (
 )
 SAY = (
     r"said|says|stated|states|reported|reports|accused|accuses|alleged|alleges|claimed|claims|"
-    r"estimates|assesses|assessed|announced|confirmed|confirms|found|showed|shows|told|wrote|"
+    r"estimates|assesses|assessed|announced|confirmed|confirms|found|told|wrote|"
     r"published|revealed|added|condemned|acknowledged|documented"
 )
 _GAP = r"(?:\s+on\s+\w+day|\s+(?:today|yesterday|last\s+\w+|this\s+week|in\s+a\s+(?:written\s+)?statement)|\s*,[^,]{0,70},)?"
 SAYER = re.compile(
     rf"(?P<np>{HOLDER}|(?:[Tt]he\s+)?{NAME}|{GENERIC})(?P<gap>{_GAP})\s+(?:has\s+|have\s+|had\s+)?"
-    rf"(?:also\s+|repeatedly\s+|publicly\s+)?(?P<verb>{SAY})\b"
+    rf"(?:also\s+|repeatedly\s+|publicly\s+|[a-z]+ly\s+)?(?P<verb>{SAY})\b"
 )
 ACCORDING = re.compile(
     r"\b(?:according to|citing|cited by|seen by|obtained by|reported by|published by)\s+(?P<rest>[^.;]{0,120})"
@@ -54,7 +54,8 @@ NOT_DENIAL_OBJECT = re.compile(
 
 NOT_DELIVERED = re.compile(
     r"\b(?:cancel(?:led|ed|s)?|refused (?:an|the) export|refused to (?:license|approve|allow)|"
-    r"rejected (?:a|an|the) (?:\w+ ){0,2}request|block(?:ed|s)|never (?:been )?delivered|"
+    r"(?:rejected|refused|turned down) (?:a|an|the) (?:\w+ ){0,2}request|block(?:ed|s)|"
+    r"never (?:been )?delivered|"
     r"none of which had been delivered|not a single \w+ has (?:reached|arrived)|"
     r"never took delivery|(?:in effect )?been abandoned|abandoned|seizure|"
     r"seiz(?:ed|e|ing)(?! (?:power|control|territory|the initiative))|intercept(?:ed|ion)|"
@@ -76,7 +77,7 @@ PLANNED = re.compile(
 CONFIRMED = re.compile(
     r"\b(?:confirmed|acknowledged|took delivery|taken delivery|has received|have received|"
     r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
-    r"can confirm|completed delivery|"
+    r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
     r"the judgment|annual report|handover ceremony|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,
@@ -123,7 +124,9 @@ def sayers(sentence: str) -> list[str]:
         if name:
             out.append((m.start(), name))
     for m in ACCORDING.finditer(sentence):
-        rest = m.group("rest")
+        # the source is the phrase right after "according to", not a name further on
+        rest = re.split(r",|;|\b(?:indicates?|show(?:s|ed)?|said|says|that|which|who|on|in)\b",
+                        m.group("rest"))[0]  # fmt: skip
         named = [n for n in (clean(x.group(0)) for x in IN_NAME.finditer(rest)) if n]
         if named:
             out.append((m.start(), named[0]))
@@ -184,7 +187,7 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
 
 
 PAST_DELIVERY = re.compile(
-    r"\b(?:had|has|have) (?:\w+ )?(?:delivered|received|shipped|exported|supplied|handed over|"
+    r"\b(?:had|has|have) (?:\w+ )?(?:delivered|received|shipped|exported|supplied|handed over|donated|"
     r"completed|taken delivery|sold)|\btook delivery|\bwas handed over|\bwere handed over|"
     r"\bcan confirm\b"
 )

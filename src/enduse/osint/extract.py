@@ -9,6 +9,7 @@ the evidence and its paragraph (`attribution.py`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,7 +143,15 @@ def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[st
 def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cast]]],
                 pairs: dict[tuple[str, str], _Pair], companies: dict[str, str],
                 voice: str | None) -> list[_Pair]:  # fmt: skip
+    clauses = _clauses_of(s.text, casts)
+    if len(clauses) > 1:  # "X sent ... to Y, while Z shipped ... to W": two transfers
+        touched: list[_Pair] = []
+        for part in clauses:
+            touched += _read_pairs(s, part, recent, pairs, companies, voice)
+        return touched
     suppliers = _codes(casts, "supplier")
+    if not suppliers and SPEAKER_SUPPLIED.search(s.text):
+        suppliers = _codes(casts, "speaker")[:1]  # "Norway's government said it had handed over"
     if not suppliers:
         suppliers = _company_suppliers(s.text, companies)
     if len(suppliers) > 1 and not any(
@@ -177,7 +186,11 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
         if not recipients and voice and voice not in suppliers and RECEIVING.search(s.text):
             recipients = [voice]  # the ministry speaking: "batteries ordered from Norway's ..."
     elif recipients and not suppliers:
-        suppliers = _carried(recent, "supplier", recipients, s.index)
+        # "The rockets were loaded ... before reaching the Ukrainian border": the supplier of
+        # the transfer to that recipient just read, else the last one named
+        known = [k[0] for k in reversed(list(pairs)) if k[1] in recipients and
+                 pairs[k].sentences and s.index - pairs[k].sentences[-1].index <= 2]  # fmt: skip
+        suppliers = known[:1] or _carried(recent, "supplier", recipients, s.index)
         if not suppliers and voice and voice not in recipients and SUPPLYING.search(s.text):
             suppliers = [voice]  # "I can confirm that a consignment ... was handed over to Ukraine"
     touched = []
@@ -196,9 +209,14 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
+SPEAKER_SUPPLIED = re.compile(
+    r"\bsaid (?:on \w+day )?(?:that )?it (?:had|has) (?:\w+ )?(?:delivered|handed over|supplied|"
+    r"shipped|sent|donated|exported|transferred)\b"
+)
 BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} from\b")
 ONWARD = re.compile(
     r"\b(?:onward|then|on to|ended up|end up|turned up|re-export\w*|passed on|from where|later|"
+    r"before reaching|before crossing|before being|"
     r"diverted|final destination|declared|end-user certificate|instead)\b",
     re.IGNORECASE,
 )
@@ -233,6 +251,13 @@ OFFICIAL_AFTER = re.compile(
 RECEIVING = re.compile(
     r"\b(?:contracts?|deal|agreement|letter of intent|ordered|bought|purchased|received|took delivery|taken delivery)\b"
 )
+# What may stand between a company and its verb: "Co., Ltd.", an apposition, "announced
+# today that it", "has also".
+LEAD_IN = re.compile(
+    r"^\s*(?:Co\.,?\s*Ltd\.?\s*)?(?:\([^)]*\)\s*|,[^,]{0,80},\s*)?"
+    r"(?:(?:has|have|had|also|then|it|that|today|(?:announced|said|says|confirmed)(?: on \w+day)?)"
+    r"\s+|,\s*)*"
+)
 COMPANY_SUPPLY = re.compile(
     r"\b(?:suppl(?:ied|ies|ying)|shipped|shipping|delivered|completed[^.]{0,30}delivery|sold|sells|"
     r"exported|sent|will supply|signed|built|made|produced)\b"
@@ -254,9 +279,23 @@ def _company_suppliers(sentence: str, companies: dict[str, str]) -> list[str]:
         after = sentence[i + len(org) : i + len(org) + 120]
         if re.search(
             r"\b(?:from|by|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before
-        ) or COMPANY_SUPPLY.search(after[:90]):
-            return [code]
+        ) or COMPANY_SUPPLY.match(LEAD_IN.sub("", after)):
+            return [code]  # the company is the subject of shipping, selling or making
     return []
+
+
+TWO_TRANSFERS = re.compile(r",? while |; ")
+
+
+def _clauses_of(sentence: str, casts: list[Cast]) -> list[list[Cast]]:
+    """The casts of each clause, when a sentence joins two complete transfers."""
+    breaks = [m.start() for m in TWO_TRANSFERS.finditer(sentence)]
+    if not breaks:
+        return [casts]
+    bounds = [0, *breaks, len(sentence)]
+    parts = [[c for c in casts if a <= c.mention.start < b] for a, b in itertools.pairwise(bounds)]
+    complete = [p for p in parts if {"supplier", "recipient"} <= {c.role for c in p}]
+    return complete if len(complete) > 1 else [casts]
 
 
 def _codes(casts: list[Cast], role: str) -> list[str]:
@@ -285,7 +324,10 @@ def _orgs(sentence: str) -> list[str]:
             for m in ORG.finditer(sentence)]  # fmt: skip
 
 
-CLAUSE_BREAK = re.compile(r";|,? and that |,? while |, but |, whereas ")
+CLAUSE_BREAK = re.compile(
+    r";|,? and that |,? while |, but |, whereas |,? and (?=(?:has |have |had )?(?:signed|agreed|"
+    r"completed|delivered|ordered|received|will)\b)"
+)
 
 
 def _clause_of(sentence: str, pair: _Pair) -> str:

@@ -33,7 +33,7 @@ CITIES = {
     "Constanta": "RO", "Burgas": "BG", "Varna": "BG", "Ploce": "HR", "Rijeka": "HR",
     "Bar": "ME", "Durres": "AL", "Aqaba": "JO", "Jeddah": "SA", "Port Sudan": "SD",
     "Benghazi": "LY", "Misrata": "LY", "Poti": "GE", "Batumi": "GE", "Gdansk": "PL",
-    "Rzeszow": "PL", "Odesa": "UA", "Odessa": "UA", "Istanbul": "TR", "Mersin": "TR",
+    "Rzeszow": "PL", "Rzeszów": "PL", "Odesa": "UA", "Odessa": "UA", "Istanbul": "TR", "Mersin": "TR",
     "Bandar Abbas": "IR", "Jask": "IR", "Rajin": "KP", "Novorossiysk": "RU", "Latakia": "SY",
     "Tartus": "SY", "Hodeidah": "YE", "Mombasa": "KE", "Dar es Salaam": "TZ", "Lagos": "NG",
     "Antwerp": "BE", "Rotterdam": "NL", "Hamburg": "DE", "Piraeus": "GR", "Thessaloniki": "GR",

@@ -20,7 +20,7 @@ SUPPLY = (
     r"suppl(?:y|ied|ies|ying)|ship(?:ped|ping|s|ments?)?|deliver(?:ed|ing|s|y|ies)?|"
     r"export(?:ed|ing|s)?|re-export(?:ed|ing|s)?|sold|sell(?:s|ing)?|sales?|sent|send(?:s|ing)?|"
     r"transferr?(?:ed|ing)?|provid(?:e|ed|es|ing)|arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
-    r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried|"
+    r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried|donat(?:e|ed|es|ing|ions?)|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 RECEIVE = (
@@ -56,7 +56,7 @@ PRODUCER_AFTER = re.compile(
     r"suppliers?|exporters?|works|defen[cs]e (?:industry|enterprises|companies|firms)|"
     r"state-owned (?:companies|firms)|arms (?:deliveries|exports|sales|supplies)|"
     r"(?:deliveries|exports|supplies|shipments|sales) of|export of|initiative|programme|program|"
-    r"scheme|consortium)\b"
+    r"scheme|consortium)\b(?!\s+(?:register|registry|records|law|court)\b)"
 )
 GOODS_AFTER = re.compile(
     r"^(?:-made|-built)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:weapons|ammunition|shells|rockets|drones|"
@@ -70,7 +70,7 @@ RECIPIENT_AFTER = re.compile(
 )
 BROKER_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:intermediar\w*|middlem[ae]n|trader|traders|"
-    r"trading (?:company|house|firm)|brokers?|buyer|buyers of record|port of|ports?|border)\b"
+    r"trading (?:company|house|firm)|brokers?|buyer|buyers of record|port of|ports?)\b"
 )
 INTERMEDIARY_BEFORE = re.compile(
     r"\b(?:through|via|across|transit(?:ing)?(?: through)?|by way of|in the name of|naming|named|"
@@ -87,19 +87,22 @@ RECIPIENT_BEFORE = re.compile(
     r"\s*(?:(?:the|a|an)\s+)?$"
 )
 SUPPLIER_BEFORE = re.compile(
-    r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|(?:built|made|produced|"
-    r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$"
+    r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|"
+    r"(?:factory|plant|manufacturer|producer|maker|works) in|(?:built|made|produced|"
+    r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:(?!(?:to|and|via|through|into|then|on)\b)[\w-]+\s+){0,2}?$"
 )
 PREPOSITION_BEFORE = re.compile(
     r"\b(?:to|from|in|of|for|via|through|with|by|at|on|into|across|against|between|about|"
-    r"over|near|toward|towards|than|under|after|before|as|named|naming)\s+(?:the\s+)?$"
+    r"over|near|toward|towards|than|under|after|before|as|named|naming)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|eastern|western|northern|southern|[a-z]+-[a-z]+)\s+)?$"
 )
 REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed|headquartered)")
 LOCATED_BEFORE = re.compile(r"\b(?:headquartered|based|registered|incorporated) in\s+(?:the\s+)?$")
 ORG_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:state-owned\s+|state-run\s+)?(?:[A-Z][\w-]+\s+){0,3}(?:Defen[cs]e|Arms|"
     r"Works|Ordnance|Trading|Industries|Systems|Aerospace|Aerosystems|Aero|Group|Holding|"
-    r"Munitions|Engineering|Wehrtechnik)\b"
+    r"Munitions|Engineering|Wehrtechnik)\b(?!\s+(?:Ministry|Minister|Forces|Council|Service|Office|"
+    r"Agency|Committee|Department|Staff|Intelligence|Secretariat))"
 )
 ACTING = re.compile(
     r"^\s*(?:\([^)]*\)\s*)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
@@ -109,6 +112,7 @@ SUBJECT_SUPPLY = re.compile(
     r"suppl(?:ied|ying|ies|y)|shipped|shipping|delivered|delivering|deliver|exported|exporting|"
     r"export|sold|selling|sells|sell|sent|sending|sends|send|transferred|provided|providing|"
     r"provide|arm|arming|armed|smuggled|re-exported|handed over|trucked|flown|loaded|pass on|"
+    r"donated|donating|donates|donate|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 SUBJECT_RECEIVE = re.compile(
@@ -159,6 +163,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
                     and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
                 role, cue = "supplier", "a company there ships"
+            elif not after.startswith("-registered") and BROKER_AFTER.match(
+                re.sub(r"^-\w+", "", after)
+            ):  # a Zagreb-based trading house handles the goods; a Cyprus-registered one, papers
+                role, cue = "intermediary", "a trader based there"
             else:
                 role, cue = "none", "where a company is registered"
         elif INTERMEDIARY_BEFORE.search(before) or (
