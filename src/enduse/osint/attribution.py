@@ -103,7 +103,7 @@ def clean(np: str) -> str | None:
     while words and words[0] in _STOP_NAMES:
         words = words[1:]
     np = " ".join(words)
-    if not np or np.lower() in {"it", "he", "she", "they", "we"} or len(np) < 2:
+    if not np or np.lower() in {"it", "he", "she", "they", "we", "mp", "mps"} or len(np) < 2:
         return None
     if re.fullmatch(r"(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|"
                     r"September|October|November|December|\d+)", np):  # fmt: skip

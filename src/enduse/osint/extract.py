@@ -424,9 +424,19 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
     )
 
 
+REACTION = re.compile(
+    r"\b(?:declined|did not|does not|has not|rejected|denied|dismissed|no information|"
+    r"not respond|comment|regrets?|welcomed|condemned|urged|called on|examining|studying)\b"
+)
+
+
 def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
+    """Who asserts the transfer: the sayers of its evidence sentences; failing those, of their
+    paragraphs, then of the report, leaving out voices that only react (a ministry that
+    "declined to comment" or "rejected" it is no source)."""
     named: list[str] = []  # every named sayer so far, to resolve "the paper said"
     by_index: dict[int, list[str]] = {}
+    reacting: set[int] = set()
     for s in sentences:
         found = []
         for name in at.sayers(s.text):
@@ -436,8 +446,11 @@ def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
                     found.append(resolved)
             else:
                 found.append(name)
-                named.append(name)
+                if not REACTION.search(s.text):
+                    named.append(name)
         by_index[s.index] = found
+        if REACTION.search(s.text):
+            reacting.add(s.index)
     out: list[str] = []
     body = [s for s in pair.sentences if s.index > 0] + [s for s in pair.sentences if s.index == 0]
     for s in body:  # the headline's "Russian intelligence says" last: the body names it in full
@@ -445,15 +458,11 @@ def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
     if not out:
         paragraphs = {s.paragraph for s in pair.sentences}
         for s in sentences:
-            if s.paragraph in paragraphs:
+            if s.paragraph in paragraphs and s.index not in reacting:
                 out += [n for n in by_index.get(s.index, []) if n not in out]
     if not out and named:
         out = named[:1]  # the report's first named source speaks for what it does not attribute
-    return [n for n in out if not _is_party_voice(n, pair) or n in out[:1]]
-
-
-def _is_party_voice(name: str, pair: _Pair) -> bool:
-    return False
+    return out
 
 
 def _deniers(pair: _Pair, sentences: list[Sentence]) -> list[str]:
