@@ -71,13 +71,15 @@ PLANNED = re.compile(
     r"supply)|in the near future|set to (?:receive|buy|deliver)|first aircraft would arrive|"
     r"deliveries (?:are )?due|(?:on schedule|scheduled|due) for delivery|due to arrive|"
     r"expected to arrive|will follow|awaits?|(?:contract|agreement|deal) to (?:supply|deliver|build)|"
-    r"with delivery in|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
+    r"with delivery in|due to (?:supply|deliver|be delivered|be dispatched)|(?:will|would) be "
+    r"(?:dispatched|delivered|shipped|handed over)|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
     re.IGNORECASE,
 )
 CONFIRMED = re.compile(
     r"\b(?:confirmed|acknowledged|took delivery|taken delivery|has received|have received|"
     r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
     r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
+    r"t(?:ook|aken) possession|inducted into service|accepted delivery|commissioned into service|"
     r"the judgment|annual report|handover ceremony|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,

@@ -149,6 +149,8 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
         for part in clauses:
             touched += _read_pairs(s, part, recent, pairs, companies, voice)
         return touched
+    if NO_DEAL.search(s.text):
+        return []  # "marketed the type to Malaysia and Thailand, but neither has placed an order"
     suppliers = _codes(casts, "supplier")
     if not suppliers and SPEAKER_SUPPLIED.search(s.text):
         suppliers = _codes(casts, "speaker")[:1]  # "Norway's government said it had handed over"
@@ -209,6 +211,11 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
+NO_DEAL = re.compile(
+    r"\bneither (?:country|government|state|of them)\b|\bnor\b.{0,40}\b(?:ordered|bought|signed)|"
+    r"\bno (?:country|buyer|order|contract) has\b|\bha(?:s|ve)(?:n't| not) (?:yet )?(?:placed|signed|"
+    r"ordered|bought)\b"
+)
 SPEAKER_SUPPLIED = re.compile(
     r"\bsaid (?:on \w+day )?(?:that )?it (?:had|has) (?:\w+ )?(?:delivered|handed over|supplied|"
     r"shipped|sent|donated|exported|transferred)\b"
@@ -222,6 +229,7 @@ ONWARD = re.compile(
 )
 SUPPLYING = re.compile(
     r"\b(?:handed over|delivered|shipped|exported|sold|supplied|sent|transferred|authorised|"
+    r"dispatched|donated|airlifted|furnished|channell?ed|"
     r"approved|licensed)\b"
 )
 
@@ -236,7 +244,10 @@ def document_voice(sentences: list[Sentence], companies: dict[str, str]) -> str 
                 return code
     for s in lead:
         for c in cast(s.text):
-            if c.role == "speaker" and OFFICIAL_AFTER.match(s.text[c.mention.end :]):
+            if c.role == "speaker" and (
+                OFFICIAL_AFTER.match(s.text[c.mention.end :])
+                or c.cue == "its ministry or government"
+            ):
                 return c.mention.code
     return None
 

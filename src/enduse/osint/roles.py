@@ -21,10 +21,13 @@ SUPPLY = (
     r"export(?:ed|ing|s)?|re-export(?:ed|ing|s)?|sold|sell(?:s|ing)?|sales?|sent|send(?:s|ing)?|"
     r"transferr?(?:ed|ing)?|provid(?:e|ed|es|ing)|arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
     r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried|donat(?:e|ed|es|ing|ions?)|"
+    r"dispatch(?:ed|es|ing)?|despatched|furnish(?:ed|es|ing)|channell?(?:ed|ing)|airlift(?:ed|ing)?|"
+    r"re-?routed|diverted|resold|sold on|forwarded|consigned|ferried|trans-?shipped|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 RECEIVE = (
     r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|"
+    r"t(?:ake|aken|ook|akes) possession|inducted|commissioned|procured|procures|accepted delivery|"
     r"purchas(?:e|ed|es|ing)|acquir(?:e|ed|es|ing)|order(?:ed|s)?|import(?:ed|s|ing)?|"
     r"signed (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
@@ -61,12 +64,14 @@ PRODUCER_AFTER = re.compile(
 GOODS_AFTER = re.compile(
     r"^(?:-made|-built)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:weapons|ammunition|shells|rockets|drones|"
     r"rifles|munitions|howitzers|jets|missiles|mortar bombs|bombs|cargo flights|cargo aircraft|"
-    r"arms|artillery|materiel|grenades|tank rounds|rounds)\b"
+    r"arms|artillery|materiel|grenades|tank rounds|rounds|vehicles|aircraft|helicopters|tanks|"
+    r"launchers|radars|pistols|howitzers)\b"
 )
 RECIPIENT_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:forces|army|armed forces|Armed Forces|military|"
     r"troops|units|soldiers|air force|navy|border guard|junta|crews|fighters|defen[cs]e forces|"
-    r"special forces|artillery units)\b"
+    r"special forces|artillery units)\b",
+    re.IGNORECASE,
 )
 BROKER_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:intermediar\w*|middlem[ae]n|trader|traders|"
@@ -89,12 +94,16 @@ RECIPIENT_BEFORE = re.compile(
 SUPPLIER_BEFORE = re.compile(
     r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|"
     r"(?:factory|plant|manufacturer|producer|maker|works) in|(?:built|made|produced|"
-    r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:(?!(?:to|and|via|through|into|then|on)\b)[\w-]+\s+){0,2}?$"
+    r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:(?!(?:to|and|via|through|into|then|on|in|at|for|of|with)\b)[\w-]+\s+){0,2}?$"
 )
 PREPOSITION_BEFORE = re.compile(
     r"\b(?:to|from|in|of|for|via|through|with|by|at|on|into|across|against|between|about|"
     r"over|near|toward|towards|than|under|after|before|as|named|naming)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west|central|eastern|western|northern|southern|[a-z]+-[a-z]+)\s+)?$"
+)
+OFFICE_OF_BEFORE = re.compile(
+    r"\b(?:Ministry|Minister|Government|Embassy|President|Parliament|Department|Office|Agency)"
+    r"(?: of [A-Z][\w ]*?)? of (?:the )?(?:Republic of )?$"
 )
 REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed|headquartered)")
 LOCATED_BEFORE = re.compile(r"\b(?:headquartered|based|registered|incorporated) in\s+(?:the\s+)?$")
@@ -104,19 +113,24 @@ ORG_AFTER = re.compile(
     r"Munitions|Engineering|Wehrtechnik)\b(?!\s+(?:Ministry|Minister|Forces|Council|Service|Office|"
     r"Agency|Committee|Department|Staff|Intelligence|Secretariat))"
 )
+# A state's name before its forces: "Ukraine's army", "the UAE Armed Forces" (not "Egypt
+# pledged troops").
+OWN_FORCES = re.compile(r"^(?:'s|’s|\s+[A-Z][\w-]*)\s*")
 ACTING = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:forces|troops|units|personnel|crews)\s+)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
     r"fire|attack|intercept|stop)\b(?: delivery)?)"
 )
 SUBJECT_SUPPLY = re.compile(
     r"suppl(?:ied|ying|ies|y)|shipped|shipping|delivered|delivering|deliver|exported|exporting|"
     r"export|sold|selling|sells|sell|sent|sending|sends|send|transferred|provided|providing|"
     r"provide|arm|arming|armed|smuggled|re-exported|handed over|trucked|flown|loaded|pass on|"
-    r"donated|donating|donates|donate|"
+    r"donated|donating|donates|donate|dispatched|despatched|furnished|channell?ed|airlifted|"
+    r"re-?routed|diverted|resold|forwarded|consigned|ferried|trans-?shipped|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 SUBJECT_RECEIVE = re.compile(
     r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|purchased|"
+    r"t(?:ake|aken|ook|akes) possession|inducted|commissioned|procured|accepted delivery|"
     r"acquired|ordered|imported|signed .*|a deal to buy"
 )
 
@@ -169,6 +183,8 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
                 role, cue = "intermediary", "a trader based there"
             else:
                 role, cue = "none", "where a company is registered"
+        elif OFFICE_OF_BEFORE.search(before):
+            role, cue = "speaker", "its ministry or government"
         elif INTERMEDIARY_BEFORE.search(before) or (
             (m.kind == "adjective" or after.startswith(("'s", "’s"))) and BROKER_AFTER.match(after)
         ):
@@ -176,7 +192,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
         elif SUPPLIER_BEFORE.search(before) and not RECIPIENT_AFTER.match(after):
             role, cue = "supplier", "from / made by"
         elif (
-            m.kind == "adjective" and SPEAKER_AFTER.match(after) and not PRODUCER_AFTER.match(after)
+            m.kind == "adjective"
+            and SPEAKER_AFTER.match(after)
+            and not PRODUCER_AFTER.match(after)
+            and not RECIPIENT_AFTER.match(after)
         ):
             role, cue = "speaker", "an official voice"
         elif (
@@ -194,7 +213,9 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             after,
         ):
             role, cue = "supplier", "its exports"
-        elif (forces := RECIPIENT_AFTER.match(after)) and m.kind in ("adjective", "name", "group"):
+        elif (forces := RECIPIENT_AFTER.match(after)) and (
+            m.kind == "adjective" or (m.kind in ("name", "group") and OWN_FORCES.match(after))
+        ):
             nxt = next((t for t in triggers if t.start() >= m.end), None)
             acting = ACTING.match(after[forces.end() :])
             if (nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0))
