@@ -20,6 +20,11 @@ machine is shared: a burst of other work lands in a few blocks); ratio =
 baseline rate x workers / HTTP requests/s: what the HTTP layer and the
 route's online checks cost on top of the verification itself.
 
+The same load runs twice: as served (each worker remembers the verifications it answered,
+which a repeated document hits), and with `ENDUSE_VERIFY_MEMO=0` (every request opens the
+payload, checks the signature, queries the registry and proves the log entry), reported
+under `without_memo`.
+
 `--duration`, `--connections` and `--workers` for other runs.
 """
 
