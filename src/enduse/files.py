@@ -82,8 +82,11 @@ def read_capped(path: Path, limit: int, *, regular_only: bool = False) -> bytes:
         fd = os.open(path, flags)
     except IsADirectoryError:
         raise NotAFile(f"{path}: a directory, not a file") from None
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):  # Linux opens a directory read-only without complaint
+        os.close(fd)
+        raise NotAFile(f"{path}: a directory, not a file")
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
         if regular_only and not stat.S_ISREG(info.st_mode):
             raise NotAFile(f"{path}: not a regular file")
         if info.st_size > limit:

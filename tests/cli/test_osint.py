@@ -71,3 +71,8 @@ def test_unreadable_reports_name_the_file_and_record_nothing(run, bundle_file, t
     assert missing.exit_code == 1 and "nope.txt" in missing.output
     assert json.loads(run("export").stdout).get("observations", []) == json.loads(
         bundle_file.read_text())["observations"]  # fmt: skip
+
+
+def test_a_directory_is_named_as_no_file(run, tmp_path):
+    result = run("osint", "extract", str(tmp_path))
+    assert result.exit_code == 1 and "a directory, not a file" in result.output

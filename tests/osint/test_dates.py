@@ -24,3 +24,8 @@ def test_the_dateline_is_the_fallback():
 def test_a_datelines_date_is_not_the_transfers():
     evidence = ["SOFIA, 6 February 2025 - Rockets were sold in January 2025 to a Polish company."]
     assert transfer_date(evidence, "2025-02-06") == "2025-01"
+
+
+def test_a_day_that_does_not_exist_keeps_only_its_month():
+    assert first_date("MOSCOW, 31 June 2025 - shells") == "2025-06"
+    assert first_date("0 March 2025") == "2025-03"

@@ -39,3 +39,31 @@ def test_unnamed_intermediaries_are_marked():
     (t,) = extract(text)
     doc = observation_of(t, text=text, number=1, source="s", published=None, today="2025-07-01")
     assert doc["via_unnamed"] is True
+
+
+def test_the_same_report_saved_differently_has_one_id():
+    from enduse.osint.observations import report_id
+
+    text = "Serbian arms makers supplied shells to Ukraine.\n\nThe SVR said so."
+    assert report_id(text) == report_id("\ufeff" + text.replace("\n", "\r\n") + "\n")
+    assert report_id(text) != report_id(text.replace("Ukraine", "Poland"))
+
+
+def test_no_intermediary_is_not_unnamed_intermediaries():
+    text = ("Serbian arms makers shipped 152 mm shells directly to Ukraine in 2025. "
+            "No intermediary was involved, the paper said.")  # fmt: skip
+    (t,) = extract(text)
+    doc = observation_of(t, text=text, number=1, source="s", published=None, today="2025-07-01")
+    assert doc["via_unnamed"] is False
+
+
+def test_the_amount_goes_to_the_goods_it_counts():
+    t = Transfer("RS", "UA", items=[Item("rockets", None, "ML4"), Item("machine guns", None, "ML1")],
+                 quantity=Quantity("200 machine guns", 200, "machine guns"))  # fmt: skip
+    doc = observation_of(t, text="x", number=1, source="s", published=None, today="2025-07-01")
+    assert "quantity" not in doc["items"][0] and doc["items"][1]["quantity"] == 200
+    bare = Transfer("RS", "UA", quantity=Quantity("40,000 units", 40000, "units"))
+    doc = observation_of(bare, text="y", number=1, source="s", published=None, today="2025-07-01")
+    assert doc["items"] == [
+        {"description": "40,000 units", "quantity_text": "40,000 units", "quantity": 40000}
+    ]

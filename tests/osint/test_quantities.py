@@ -41,3 +41,15 @@ def test_a_count_wins_over_money_and_money_stands_in_for_none():
     assert quantity([both]).unit == "rockets"  # type: ignore[union-attr]
     assert quantity(["contracts worth about $250 million"]).unit == "USD"  # type: ignore[union-attr]
     assert quantity(["no figures here"]) is None
+
+
+def test_a_price_is_never_counted_as_goods():
+    assert quantity(["Bulgaria sold €800 million worth of Grad rockets"]).unit == "EUR"  # type: ignore[union-attr]
+    found = quantity(["It paid USD 12 million for 40 mortars."])
+    assert found is not None and (found.value, found.unit) == (40, "mortars")
+    assert quantity(["a contract worth $50 million in 155 mm shells"]).unit == "USD"  # type: ignore[union-attr]
+
+
+def test_absurd_numbers_are_no_quantity():
+    assert count("shipped " + "9" * 400 + " shells") is None
+    assert count("shipped 50,000,000,000,000 shells") is None

@@ -35,3 +35,13 @@ def test_short_lines_are_sentences_of_their_own():
 def test_every_sentence_is_quoted_verbatim_at_its_offset(text: str):
     for s in split_sentences(text):
         assert text[s.start : s.start + len(s.text)] == s.text
+
+
+def test_a_run_without_full_stops_is_read_in_bounded_pieces():
+    text = "Serbia sold rockets to Ukraine via Poland and " * 2000  # 92,000 characters, no stop
+    pieces = split_sentences(text)
+    assert len(pieces) > 40 and max(len(s.text) for s in pieces) <= 2000
+    for s in pieces:
+        assert text[s.start : s.start + len(s.text)] == s.text
+    long_word = "a" * 50_000 + " ! B"
+    assert [s.text for s in split_sentences(long_word)][-1] == "B"

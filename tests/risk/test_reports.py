@@ -66,7 +66,9 @@ def test_what_went_nowhere_or_was_denied_raises_nothing():
 def test_goods_and_time_must_match():
     rifles = [{"description": "assault rifles", "category": "ML1"}]
     assert g7(with_report(via_states=["CZ", "BG"], items=rifles)) == {}
-    assert g7(with_report(via_states=["CZ"], date="2026-06-01", reported="2026-06-02")) == {}
+    assert (
+        g7(with_report(via_states=["CZ"], date="2024-01-01", reported="2024-06-02")) == {}
+    )  # before
     assert set(g7(with_report(via_states=["CZ"], items=[]))) == {"RS-2025-0107"}  # "arms"
 
 
@@ -75,6 +77,7 @@ def test_goods_overlap_by_calibre_or_category():
     assert goods_overlap([{"calibre": "152 mm"}], declared)
     assert goods_overlap([{"category": "ML3"}], declared)
     assert not goods_overlap([{"calibre": "155mm", "category": "ML4"}], declared)
+    assert goods_overlap([{"category": "ML3"}], [{"control_entry": "ml3a"}])  # as import spells it
     assert goods_overlap([{"description": "arms"}], declared)
 
 
@@ -82,5 +85,7 @@ def test_time_overlap_spans_the_alleged_period_to_the_report():
     licence = {"valid_from": "2025-03-01", "valid_until": "2025-12-31"}
     assert time_overlap({"date": "2023-01-01", "reported": "2025-06-01"}, licence, DAY)
     assert not time_overlap({"date": "2023-01-01", "reported": "2024-06-01"}, licence, DAY)
-    assert not time_overlap({"date": "2026-02-01"}, licence, DAY)
+    assert time_overlap({"date": "2026-02-01"}, licence, DAY)  # diverted after it expired
+    assert not time_overlap({"date": "2010-01-01", "reported": "2010-02-01"},
+                            {"date_of_decision": "2025-01-10"}, DAY)  # fmt: skip
     assert time_overlap({"date": "2025-04-01"}, {}, DAY)

@@ -67,3 +67,15 @@ def test_a_bad_report_leaves_nothing_behind(desk: Session):
         record_reports(desk, [("r.txt", REPORT), ("big.txt", "x" * 500_000)], None, TODAY)
     desk.commit()
     assert observations(desk) == before  # the first report was not kept either
+
+
+def test_a_report_read_again_answers_with_what_is_on_record(desk: Session):
+    (first,) = record_reports(desk, [("r.txt", REPORT)], "Source A", TODAY)
+    (again,) = record_reports(desk, [("r.txt", REPORT + "\r\n")], "Source B", date(2025, 8, 1))
+    assert not again.new and again.observation["source"] == first.observation["source"]
+    assert again.observation["source"].startswith("Source A")
+
+
+def test_the_default_source_is_the_files_name_not_its_path(desk: Session):
+    (ingested,) = record_reports(desk, [("/home/ann/reports/r.txt", REPORT)], None, TODAY)
+    assert ingested.observation["source"].startswith("r.txt")

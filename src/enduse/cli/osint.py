@@ -19,9 +19,8 @@ from enduse.files import read_capped
 from enduse.osint.extract import MAX_CHARS, extract
 from enduse.registry.local import open_registry
 from enduse.risk.config import load_config
-from enduse.risk.engine import evaluate
 from enduse.risk.facts import load_facts
-from enduse.risk.rules.reports import links
+from enduse.risk.rules.reports import g7_findings, links
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -126,7 +125,7 @@ def linked_licences(observation_ids: set[str], today: Any) -> list[dict[str, Any
     with sessions() as session:
         facts = load_facts(session)
     facts.trust = local_pki().store()
-    return links(evaluate(facts, load_config(), today), observation_ids)
+    return links(g7_findings(facts, load_config(), today), observation_ids)
 
 
 def describe(ingested: list[Any], links: list[dict[str, Any]]) -> dict[str, Any]:

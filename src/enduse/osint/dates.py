@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from enduse.osint.sentences import Sentence
 
@@ -23,10 +24,16 @@ YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 
 
 def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
+    """As precise as the text, and only a date that exists ("31 June" falls back to June)."""
     out = year
     if month:
-        out += f"-{MONTHS[month.lower().rstrip('.')]:02d}"
+        number = MONTHS[month.lower().rstrip(".")]
+        out += f"-{number:02d}"
         if day:
+            try:
+                date(int(year), number, int(day))
+            except ValueError:
+                return out
             out += f"-{int(day):02d}"
     return out
 

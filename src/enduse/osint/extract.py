@@ -52,6 +52,7 @@ class Transfer:
     denied_by: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)  # the cues that cast each state
+    context: list[str] = field(default_factory=list)  # the rest of the evidence's paragraphs
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -432,6 +433,7 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
         denied_by=denied_by,
         evidence=evidence,
         why=pair.why,
+        context=context,
     )
 
 

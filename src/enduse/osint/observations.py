@@ -5,20 +5,40 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Any
 
 from enduse.osint.extract import Transfer
+from enduse.osint.quantities import QUANTITY_UNITS
 
 STATUS = {"confirmed": "confirmed", "partly_confirmed": "alleged", "denied": "denied"}
 UNNAMED = re.compile(
     r"\bintermediar(?:y|ies)(?: countries| states)?\b|\bthird countries\b|\bmiddlem[ae]n\b",
     re.IGNORECASE,
 )
+NO_INTERMEDIARY = re.compile(
+    r"\b(?:no|without|not through|not via|never through)\s+(?:an?\s+|any\s+)?intermediar|\bdirectly\b",
+    re.IGNORECASE,
+)
+COUNT_UNITS = frozenset(QUANTITY_UNITS)
 MAX_SOURCE = 200
 
 
 def report_id(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    """The same for the same report however it was saved (line ends, BOM, spacing)."""
+    normal = " ".join(unicodedata.normalize("NFC", text.lstrip("\ufeff")).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
+
+
+def _unnamed(transfer: Transfer) -> bool:
+    """The transfer's sentences and their paragraphs say intermediaries were used, without
+    naming them ("No intermediary was involved" says the opposite)."""
+    if transfer.intermediary_countries:
+        return False
+    return any(
+        UNNAMED.search(e) and not NO_INTERMEDIARY.search(e)
+        for e in [*transfer.evidence, *transfer.context]
+    )
 
 
 def _day(value: str | None) -> str | None:
@@ -40,12 +60,18 @@ def observation_of(transfer: Transfer, *, text: str, number: int, source: str,
         if item.category:
             entry["category"] = item.category
         items.append(entry)
-    if transfer.quantity is not None and items:
-        items[0]["quantity_text"] = transfer.quantity.text
-        if (
-            transfer.quantity.unit.isalpha() and transfer.quantity.unit.islower()
-        ):  # a count, not money
-            items[0]["quantity"] = int(transfer.quantity.value)
+    amount = transfer.quantity
+    if amount is not None:
+        # the item the amount counts ("200 machine guns"), else the first; money only as text
+        unit = amount.unit.lower()
+        target = next((i for i in items if unit.rstrip("s") in i["description"].lower()), None)
+        if target is None:
+            target = items[0] if items else {"description": amount.text}
+            if not items:
+                items.append(target)
+        target["quantity_text"] = amount.text
+        if unit in COUNT_UNITS and float(amount.value).is_integer():
+            target["quantity"] = int(amount.value)
     who = ", ".join(transfer.claimants[:2])
     label = f"{source}: {who}" if who else source
     observation: dict[str, Any] = {
@@ -62,7 +88,7 @@ def observation_of(transfer: Transfer, *, text: str, number: int, source: str,
         "claimants": transfer.claimants,
         "denied_by": transfer.denied_by,
         "evidence": transfer.evidence,
-        "via_unnamed": not transfer.intermediary_countries and bool(UNNAMED.search(text)),
+        "via_unnamed": _unnamed(transfer),
     }
     reported = _day(published)
     if reported:

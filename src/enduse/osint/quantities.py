@@ -20,6 +20,14 @@ CURRENCY = {"€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "euros": "EUR",
             "dollars": "USD", "dollar": "USD", "pounds": "GBP", "Swiss francs": "CHF",
             "francs": "CHF", "leva": "BGN", "zloty": "PLN", "rubles": "RUB", "roubles": "RUB",
             "KRW": "KRW", "EUR": "EUR", "USD": "USD"}  # fmt: skip
+# Units of a count (anything else a count pattern finds, such as tonnes, is no number of items).
+QUANTITY_UNITS = (
+    "shells", "rounds", "rockets", "bombs", "missiles", "drones", "rifles", "howitzers",
+    "launchers", "vehicles", "tanks", "jets", "aircraft", "helicopters", "grenades", "mines",
+    "cartridges", "guns", "systems", "batteries", "containers", "munitions", "pieces", "units",
+    "crates", "machine guns", "pistols", "mortars", "boats", "ships", "radars", "sights",
+    "trucks", "fighters", "airframes",
+)  # fmt: skip
 UNITS = (
     r"(?:[\w-]+\s+){0,4}?(?P<unit>shells|rounds|rockets|bombs|missiles|drones|rifles|howitzers|"
     r"launchers|vehicles|tanks|jets|aircraft|helicopters|grenades|mines|cartridges|guns|"
@@ -53,8 +61,15 @@ class Quantity:
     unit: str
 
 
-def _number(num: str, scale: str | None) -> float | int:
+MAX_VALUE = 10**13  # past any real count or price: a typo or a hostile text
+
+
+def _number(num: str, scale: str | None) -> float | int | None:
+    if len(num) > 24:
+        return None
     value = float(num.replace(",", "")) * SCALE.get((scale or "").lower(), 1)
+    if not 0 <= value < MAX_VALUE:
+        return None
     return int(value) if value == int(value) else value
 
 
@@ -68,12 +83,28 @@ def money(sentence: str) -> Quantity | None:
     else:
         value = _number(m.group("num2"), m.group("scale2"))
         currency = CURRENCY[m.group("cur2")]
-    return Quantity(m.group(0).strip(), value, currency)
+    return None if value is None else Quantity(m.group(0).strip(), value, currency)
+
+
+def _overlapping(pattern: re.Pattern[str], text: str):  # type: ignore[no-untyped-def]
+    """Matches that may start inside a skipped one ("USD 12 million for 40 mortars")."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
 
 
 def count(sentence: str) -> Quantity | None:
-    for m in COUNT.finditer(sentence):
+    prices = [(p.start(), p.end()) for p in MONEY.finditer(sentence)]
+    for m in _overlapping(COUNT, sentence):
         text = m.group(0)
+        if m.start() and re.match(r"[\d.,]", sentence[m.start() - 1]):
+            continue  # inside a number already refused
+        if any(a <= m.start("num" if m.group("num") else "word") < b for a, b in prices) or (
+            re.search(r"(?:US\$|€|\$|£|USD|EUR)\s?$", sentence[: m.start()])
+            or re.search(r"\bworth\b", text)
+        ):
+            continue  # "€800 million worth of Grad rockets" is a price, not 800 million rockets
         if m.group("num") is not None:
             after = sentence[m.end("num") : m.end("num") + 4]
             if re.match(r"\s?-?mm|x\d", after):  # a calibre, not a count
@@ -83,6 +114,8 @@ def count(sentence: str) -> Quantity | None:
                 or (re.search(r"(?:and|to)\s+[\d.]+\s+(million|thousand)", text) or [None, None])[1]
             )
             value = _number(m.group("num"), scale)
+            if value is None:
+                continue
         else:
             value = WORDS[m.group("word").lower()]
         return Quantity(text.strip(), value, m.group("unit").lower())

@@ -162,7 +162,8 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
     triggers = list(TRIGGER.finditer(sentence))
     casts: list[Cast] = []
     for m in mentions:
-        before, after = sentence[: m.start], sentence[m.end :]
+        # the words around a mention decide its role: bounded windows keep every search linear
+        before, after = sentence[max(0, m.start - 200) : m.start], sentence[m.end : m.end + 200]
         role: Role = "none"
         cue = ""
         if m.kind == "city":  # a port or an airport: a place goods pass, never an actor

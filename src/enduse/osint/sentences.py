@@ -42,7 +42,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _split(text: str) -> list[tuple[str, int]]:
     parts, begin = [], 0
     for m in _END.finditer(text):
-        before = text[begin : m.start() + 1]
+        before = text[max(begin, m.start() - 63) : m.start() + 1]  # a word, not the whole run
         word = re.search(r"([\w.]+)[.!?]$", before)
         if word and (word.group(1) in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
             continue
@@ -51,4 +51,19 @@ def _split(text: str) -> list[tuple[str, int]]:
         begin = end
     if begin < len(text):
         parts.append((text[begin:], begin))
-    return parts
+    return [piece for part in parts for piece in _bounded(*part)]
+
+
+MAX_SENTENCE = 2000  # a table pasted from a PDF is no sentence: read in pieces this long
+
+
+def _bounded(text: str, start: int) -> list[tuple[str, int]]:
+    """A run longer than MAX_SENTENCE is cut at whitespace, so no rule meets a quadratic case."""
+    out = []
+    while len(text) > MAX_SENTENCE:
+        cut = text.rfind(" ", 0, MAX_SENTENCE)
+        cut = cut if cut > MAX_SENTENCE // 2 else MAX_SENTENCE
+        out.append((text[:cut], start))
+        text, start = text[cut:], start + cut
+    out.append((text, start))
+    return out

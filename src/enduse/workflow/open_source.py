@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enduse.domain.evidence import Observation
@@ -27,22 +27,32 @@ class Ingested:
     new: bool  # False: this report was read before, and the same observation is on record
 
 
-@atomic
 def record_reports(session: Session, reports: list[tuple[str, str]], source: str | None,
                    today: date, by: User | None = None) -> list[Ingested]:  # fmt: skip
-    """Extract each report's transfers and record each as an observation; all or nothing."""
+    """Extract each report's transfers, then record each as an observation; all or nothing.
+
+    Extraction runs before the transaction: reading text takes time and needs no lock."""
     if by is not None:
         authorize(by, Action.RECORD_OBSERVATION)
-    out = []
+    prepared = []
     for name, text in reports:
         published = report_date(split_sentences(text))
         for number, transfer in enumerate(extract(text), start=1):
-            doc = observation_of(transfer, text=text, number=number, source=source or name,
-                                 published=published, today=today.isoformat())  # fmt: skip
-            known = session.scalar(
-                select(m.ObservationRow.id).where(m.ObservationRow.id == doc["id"])
-            )
-            if known is None:
-                record_new(session, "observations", validated(Observation, doc), "recorded")
-            out.append(Ingested(name, doc, known is None))
+            doc = observation_of(transfer, text=text, number=number,
+                                 source=source or Path(name).name, published=published,
+                                 today=today.isoformat())  # fmt: skip
+            prepared.append((name, validated(Observation, doc)))
+    return _record(session, prepared)
+
+
+@atomic
+def _record(session: Session, prepared: list[tuple[str, Observation]]) -> list[Ingested]:
+    out = []
+    for name, record in prepared:
+        row = session.get(m.ObservationRow, record.id)
+        if row is None:
+            record_new(session, "observations", record, "recorded")
+            out.append(Ingested(name, record.to_json(), True))
+        else:  # read before: what is on record, not what this reading would have made
+            out.append(Ingested(name, dict(row.document), False))
     return out

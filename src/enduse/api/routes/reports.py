@@ -11,9 +11,8 @@ from enduse.api.auth import token_caller
 from enduse.api.context import Installation
 from enduse.osint.extract import MAX_CHARS
 from enduse.risk.config import load_config
-from enduse.risk.engine import evaluate
 from enduse.risk.facts import load_facts
-from enduse.risk.rules.reports import links
+from enduse.risk.rules.reports import g7_findings, links
 from enduse.workflow.open_source import record_reports
 from enduse.workflow.roles import Action, authorize
 
@@ -47,7 +46,7 @@ def router(inst: Installation) -> APIRouter:
         ids = {i.observation["id"] for i in ingested}
         return {
             "observations": [{**i.observation, "file": i.file, "new": i.new} for i in ingested],
-            "links": links(evaluate(facts, load_config(), today), ids),
+            "links": links(g7_findings(facts, load_config(), today), ids),
         }
 
     return api

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from enduse.domain.calibre import normalise_calibre
+from enduse.domain.control_list import parse_control_entry
 from enduse.risk.facts import Facts
 from enduse.risk.findings import Finding, rule
 
@@ -19,9 +20,11 @@ def _calibre(text: Any) -> str | None:
 
 
 def _category(entry: Any) -> str | None:
-    text = str(entry or "").upper()
-    head = text.split(".")[0]
-    return head if head.startswith("ML") else None
+    """ "ML3", "ml3a", "ML 3.a", "ML03.a": category ML3."""
+    try:
+        return f"ML{parse_control_entry(str(entry)).category}" if entry else None
+    except ValueError:
+        return None
 
 
 def goods_overlap(observed: list[dict[str, Any]], declared: list[dict[str, Any]]) -> bool:
@@ -37,14 +40,13 @@ def goods_overlap(observed: list[dict[str, Any]], declared: list[dict[str, Any]]
 
 
 def time_overlap(obs: dict[str, Any], licence: dict[str, Any], today: date) -> bool:
-    """The alleged period (from its date to the report's) meets the licence's validity."""
+    """Goods cannot be diverted before they were licensed: the alleged period (its date to the
+    report's) must reach the licence's start (its validity, else its decision). Diversion
+    after the licence expired counts: it is the case G7 is for."""
     start = date.fromisoformat(obs["date"])
-    end = date.fromisoformat(obs.get("reported") or today.isoformat())
-    valid_from = licence.get("valid_from")
-    valid_until = licence.get("valid_until")
-    if valid_until and date.fromisoformat(valid_until) < start:
-        return False
-    return not (valid_from and date.fromisoformat(valid_from) > max(end, start))
+    end = max(start, date.fromisoformat(obs.get("reported") or today.isoformat()))
+    since = licence.get("valid_from") or licence.get("date_of_decision")
+    return not (since and date.fromisoformat(since) > end)
 
 
 @rule("G7", subject="licence", severity="high")
@@ -111,3 +113,16 @@ def links(findings: list[Finding], observation_ids: set[str]) -> list[dict[str, 
                     "evidence": instance.get("evidence", []),
                 })  # fmt: skip
     return out
+
+
+def g7_findings(facts: Facts, config: dict[str, dict[str, Any]], today: date) -> list[Finding]:
+    """G7 alone (what an ingest reports): every rule over a whole registry takes seconds."""
+    from enduse.risk.engine import merged
+
+    params = config.get("G7", {})
+    if params.get("enabled", True) is False:
+        return []
+    return merged([
+        f for f in alleged_in_open_source(facts, params, today)
+        if facts.licences.get(f.subject_id, {}).get("status") != "refused"
+    ])  # fmt: skip
