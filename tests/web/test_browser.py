@@ -141,7 +141,7 @@ def test_sign_in_open_the_riskiest_case_and_see_its_red_flags(visit):
     expect(badge).to_have_text(re.compile(r"^[A-Z][A-Z0-9_.-]+ · (high|medium|low)$"))
     expect(page.locator("#flags h2 .score")).to_have_text(re.compile(r"^[1-9]\d*$"))
     flags.first.locator("summary").click()  # the evidence behind the flag
-    expect(flags.first.locator("dl.evidence")).to_be_visible()
+    expect(flags.first.locator("dl.evidence").first).to_be_visible()
     tab.shot("03-case-red-flags")
     tab.no_console_errors()
 

@@ -386,3 +386,20 @@ def test_a_genuine_document_this_registry_never_saw_is_not_green(site, monkeypat
     assert 'class="verdict warn"' in html and ">VALID SIGNATURE<" in html
     assert "This registry holds no record of this document" in html
     assert "registry: not_registered" in html
+
+
+def test_a_reports_sentences_read_as_sentences_on_the_case_page(site):
+    from datetime import date
+
+    from enduse.workflow.open_source import record_reports
+
+    text = ("Czech middlemen passed Serbian shells to Ukraine\n\n"
+            "MOSCOW, 12 June 2025 - Russia’s Foreign Intelligence Service said Serbian arms makers "
+            "shipped 152 mm shells to Ukraine through the Czech Republic in 2025.")  # fmt: skip
+    sessions = site.app.state.installation.sessions
+    with sessions() as session, session.begin():
+        record_reports(session, [("svr.txt", text)], "SVR", date(2025, 7, 1))
+    html = signed_in(site).get("/cases/RS-2025-0107?at=2025-07-01").text
+    assert "G7" in html
+    assert "<li>MOSCOW, 12 June 2025 - Russia’s Foreign Intelligence Service said" in html
+    assert "\\u2019" not in html and "<dt>via states</dt>" in html
