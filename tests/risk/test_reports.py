@@ -89,3 +89,16 @@ def test_time_overlap_spans_the_alleged_period_to_the_report():
     assert not time_overlap({"date": "2010-01-01", "reported": "2010-02-01"},
                             {"date_of_decision": "2025-01-10"}, DAY)  # fmt: skip
     assert time_overlap({"date": "2025-04-01"}, {}, DAY)
+
+
+def test_a_configured_severity_keeps_named_above_unnamed():
+    from enduse.risk.rules.reports import alleged_in_open_source, links, tiers
+
+    assert tiers({}) == ("high", "medium")
+    assert tiers({"severity": "low"}) == ("low", "low")
+    assert tiers({"severity": "medium", "unnamed_severity": "low"}) == ("medium", "low")
+    both = [{"description": "shells", "category": "ML3"}]
+    facts = facts_from_bundle(with_report(via_states=["CZ"], items=both))
+    found = list(alleged_in_open_source(facts, {"severity": "low"}, DAY))
+    assert {f.severity for f in found} == {"low"}
+    assert {x["severity"] for x in links(found, {"obs-report"}, {"severity": "low"})} == {"low"}

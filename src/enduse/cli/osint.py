@@ -125,7 +125,8 @@ def linked_licences(observation_ids: set[str], today: Any) -> list[dict[str, Any
     with sessions() as session:
         facts = load_facts(session)
     facts.trust = local_pki().store()
-    return links(g7_findings(facts, load_config(), today), observation_ids)
+    config = load_config()
+    return links(g7_findings(facts, config, today), observation_ids, config.get("G7"))
 
 
 def describe(ingested: list[Any], links: list[dict[str, Any]]) -> dict[str, Any]:

@@ -75,7 +75,9 @@ def observation_of(transfer: Transfer, *, text: str, number: int, source: str,
     who = ", ".join(transfer.claimants[:2])
     label = f"{source}: {who}" if who else source
     observation: dict[str, Any] = {
-        "id": f"osint-{report_id(text)}-{number}",
+        # the report and the pair, not the transfer's place in the list: a newer extractor
+        # that finds one more transfer does not renumber those on record
+        "id": f"osint-{report_id(text)}-{transfer.supplier_country}-{transfer.recipient_country}".lower(),
         "kind": "open_source_report",
         "date": _day(transfer.date) or _day(published) or today,
         "from_state": transfer.supplier_country,

@@ -43,10 +43,11 @@ def router(inst: Installation) -> APIRouter:
         inst.publish()
         with inst.read() as session:
             facts = load_facts(session)
+        config = load_config()
         ids = {i.observation["id"] for i in ingested}
         return {
             "observations": [{**i.observation, "file": i.file, "new": i.new} for i in ingested],
-            "links": links(g7_findings(facts, load_config(), today), ids),
+            "links": links(g7_findings(facts, config, today), ids, config.get("G7")),
         }
 
     return api

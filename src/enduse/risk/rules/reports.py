@@ -49,12 +49,23 @@ def time_overlap(obs: dict[str, Any], licence: dict[str, Any], today: date) -> b
     return not (since and date.fromisoformat(since) > end)
 
 
+TIERS = ("low", "medium", "high")
+
+
+def tiers(params: dict[str, Any]) -> tuple[str, str]:
+    """A named intermediary's severity (configurable) and the unnamed one's, never above it."""
+    strong = params.get("severity", "high")
+    weak = params.get("unnamed_severity", "medium")
+    return strong, min(weak, strong, key=TIERS.index)
+
+
 @rule("G7", subject="licence", severity="high")
 def alleged_in_open_source(facts: Facts, params: dict[str, Any], today: date) -> Iterator[Finding]:
     """A report alleges that goods of this licence's exporting state reached another state
     through the licence's declared destination (named, or "intermediary countries" unnamed),
     goods and time matching: the scheme of a borrowed end-user certificate, seen from outside."""
     kinds = set(params.get("kinds", ["open_source_report"]))
+    strong, weak = tiers(params)
     statuses = set(params.get("report_statuses", ["alleged", "confirmed", "partly_confirmed"]))
     for obs in facts.observations.values():
         if obs.get("kind") not in kinds or obs.get("status") == "denied":
@@ -82,7 +93,7 @@ def alleged_in_open_source(facts: Facts, params: dict[str, Any], today: date) ->
             if not time_overlap(obs, licence, today):
                 continue
             yield Finding(
-                "G7", "high" if named else "medium", "licence", number,
+                "G7", strong if named else weak, "licence", number,
                 f"a report alleges that goods from {supplier} reached {recipient} through "
                 + (f"{destination}, this licence's declared destination" if named
                    else "unnamed intermediary countries; this licence's destination is " + destination),
@@ -95,18 +106,21 @@ def alleged_in_open_source(facts: Facts, params: dict[str, Any], today: date) ->
             )  # fmt: skip
 
 
-def links(findings: list[Finding], observation_ids: set[str]) -> list[dict[str, Any]]:
+def links(findings: list[Finding], observation_ids: set[str],
+          params: dict[str, Any] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The licences these observations concern: one entry per licence and observation (the
     engine merges a licence's G7 findings into one, the others under `more`)."""
+    strong, weak = tiers(params or {})
     out = []
     for f in findings:
         if f.rule != "G7":
             continue
-        for instance in [{"message": f.message, **f.evidence}, *f.evidence.get("more", [])]:
+        lead = {"message": f.message, **f.evidence}
+        for instance in [lead, *f.evidence.get("more", [])]:
             if instance.get("observation") in observation_ids:
                 out.append({
                     "licence": f.subject_id,
-                    "severity": "high" if instance.get("named") else "medium",
+                    "severity": f.severity if instance is lead else (strong if instance.get("named") else weak),
                     "message": instance["message"].split(" (and ")[0],
                     "observation": instance["observation"],
                     "named": instance.get("named"),
