@@ -213,7 +213,7 @@ def _read_pairs(s: Sentence, casts: list[Cast], recent: list[tuple[int, list[Cas
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
 NO_DEAL = re.compile(
-    r"\bneither (?:country|government|state|of them)\b|\bnor\b.{0,40}\b(?:ordered|bought|signed)|"
+    r"\bpolicy of not \w+ing\b|\bneither (?:country|government|state|of them)\b|\bnor\b.{0,40}\b(?:ordered|bought|signed)|"
     r"\bno (?:country|buyer|order|contract) has\b|\bha(?:s|ve)(?:n't| not) (?:yet )?(?:placed|signed|"
     r"ordered|bought)\b"
 )
@@ -223,8 +223,8 @@ SPEAKER_SUPPLIED = re.compile(
 )
 BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} from\b")
 ONWARD = re.compile(
-    r"\b(?:onward|then|on to|ended up|end up|turned up|re-export\w*|passed on|from where|later|"
-    r"before reaching|before crossing|before being|"
+    r"\b(?:onward|then|on to|ended up|end up|turn(?:s|ed)? up|re-export\w*|passed on|from where|"
+    r"later|before reaching|before crossing|before being|"
     r"diverted|final destination|declared|end-user certificate|instead)\b",
     re.IGNORECASE,
 )

@@ -70,7 +70,8 @@ GOODS_AFTER = re.compile(
 RECIPIENT_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:forces|army|armed forces|Armed Forces|military|"
     r"troops|units|soldiers|air force|navy|border guard|junta|crews|fighters|defen[cs]e forces|"
-    r"special forces|artillery units)\b",
+    r"special forces|artillery units)\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
+    r"cooperation|exports?|spending|budget|materi[ae]l|industry|attach[eé]s?|parade))",
     re.IGNORECASE,
 )
 BROKER_AFTER = re.compile(
@@ -86,7 +87,7 @@ INTERMEDIARY_BEFORE = re.compile(
 )
 RECIPIENT_BEFORE = re.compile(
     r"(?:\bto|\binto|\bfor|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
-    r"turned up (?:in|with)(?: [\w-]+){0,8}? in|surfaced in|found in|"
+    r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
     r"\s*(?:(?:the|a|an)\s+)?$"
@@ -104,6 +105,15 @@ PREPOSITION_BEFORE = re.compile(
 OFFICE_OF_BEFORE = re.compile(
     r"\b(?:Ministry|Minister|Government|Embassy|President|Parliament|Department|Office|Agency)"
     r"(?: of [A-Z][\w ]*?)? of (?:the )?(?:Republic of )?$"
+)
+END_USER_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:firm|company|trader|broker|buyer)\s+(?:was|is|were)\s+"
+    r"(?:listed|named|declared|given|shown)\s+as\s+(?:the\s+)?(?:end[- ]user|buyer|consignee)"
+)
+# "protect cities from Russian missile attacks": where the danger comes from, not goods
+HOSTILE_AFTER = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|aggression|invasion|assaults?|shelling|"
+    r"bombardment|threats?|incursions?)\b"
 )
 REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed|headquartered)")
 LOCATED_BEFORE = re.compile(r"\b(?:headquartered|based|registered|incorporated) in\s+(?:the\s+)?$")
@@ -190,7 +200,13 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             (m.kind == "adjective" or after.startswith(("'s", "’s"))) and BROKER_AFTER.match(after)
         ):
             role, cue = "intermediary", "transit, trader or declared end user"
-        elif SUPPLIER_BEFORE.search(before) and not RECIPIENT_AFTER.match(after):
+        elif END_USER_AFTER.match(after):
+            role, cue = "intermediary", "its firm was named as the end user"
+        elif (
+            SUPPLIER_BEFORE.search(before)
+            and not RECIPIENT_AFTER.match(after)
+            and not HOSTILE_AFTER.match(after)
+        ):
             role, cue = "supplier", "from / made by"
         elif (
             m.kind == "adjective"
