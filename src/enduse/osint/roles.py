@@ -80,13 +80,13 @@ BROKER_AFTER = re.compile(
 )
 INTERMEDIARY_BEFORE = re.compile(
     r"\b(?:through|via|across|transit(?:ing)?(?: through)?|by way of|in the name of|naming|named|"
-    r"on to|onward to|warehouses? in|depots? in|(?:company|trader|firm|buyer|broker|house|"
+    r"warehouses? in|depots? in|(?:company|trader|firm|buyer|broker|house|"
     r"forwarder|agent|intermediary|hub|stopover|airport|port) in|stopover in|"
     r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of)\s+"
     r"(?:the\s+)?(?:(?:port|airport|border|territory|city) of\s+)?(?:[\w-]+\s+)?$"
 )
 RECIPIENT_BEFORE = re.compile(
-    r"(?:\bto|\binto|\bfor|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
+    r"(?:\bto|\binto|\bfor|\bon to|\bonward to|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
     r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
