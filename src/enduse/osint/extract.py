@@ -96,10 +96,10 @@ def extract(text: str) -> list[Transfer]:
     pairs: dict[tuple[str, str], _Pair] = {}
     companies = org_countries(text)
     voice = document_voice(sentences, companies)
+    casts_of = {s.index: cast(s.text) for s in sentences}
     last: list[_Pair] = []
     for s in sentences:
-        mentions = country_mentions(s.text)
-        casts = cast(s.text, mentions) if mentions else []
+        casts = casts_of[s.index]
         statistic = STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)
         if not statistic and (triggered(s.text) or TRANSIT.search(s.text)) and (casts or companies):
             touched = _read_pairs(s, casts, pairs, companies, voice)
@@ -112,14 +112,15 @@ def extract(text: str) -> list[Transfer]:
                         v for v in via if v not in (pair.supplier, pair.recipient, *pair.via)
                     ]
     legs = _legs(pairs)
+    reading = _Reading(sentences, published, companies, casts_of, *_voices(sentences))
     out = []
     for key, pair in pairs.items():
         if key in legs:
             continue
-        transfer = _transfer(pair, sentences, published, companies)
+        transfer = _transfer(pair, reading)
         folded = [pairs[k] for k, whole in legs.items() if whole == key]
         for leg in folded:  # the first leg of this chain, to a trader or declared end user
-            leg_status = _transfer(leg, sentences, published, companies).status
+            leg_status = _transfer(leg, reading).status
             if leg_status in ("confirmed", "partly_confirmed") and transfer.status == "alleged":
                 transfer.status = "partly_confirmed"
             transfer.evidence += [s.text for s in leg.sentences if s.text not in transfer.evidence]
@@ -367,19 +368,58 @@ def _first_party(pair: _Pair, companies: dict[str, str]) -> bool:
     return False
 
 
-def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
-              companies: dict[str, str] | None = None) -> Transfer:  # fmt: skip
-    companies = companies or {}
+@dataclass(frozen=True)
+class _Reading:
+    """What a report says whichever transfer is asked about: read once per report, not once
+    per transfer."""
+
+    sentences: list[Sentence]
+    published: str | None
+    companies: dict[str, str]
+    casts_of: dict[int, list[Cast]]
+    sayers_of: dict[int, list[str]]  # named sources per sentence, "the paper said" resolved
+    named: list[str]  # every named source that does not only react, in order
+    reacting: set[int]  # sentences whose voices only react
+    deniers: list[tuple[str, set[str]]]  # who denies, with the states their names contain
+
+
+def _voices(sentences: list[Sentence]) -> tuple[dict[int, list[str]], list[str], set[int],
+                                                list[tuple[str, set[str]]]]:  # fmt: skip
+    named: list[str] = []  # to resolve "the paper said"
+    sayers_of: dict[int, list[str]] = {}
+    reacting: set[int] = set()
+    deniers: list[tuple[str, set[str]]] = []
+    for s in sentences:
+        found = []
+        for name in at.sayers(s.text):
+            if at.is_generic(name):
+                resolved = next((n for n in reversed(named)), None)
+                if resolved and resolved not in found:
+                    found.append(resolved)
+            else:
+                found.append(name)
+                if not REACTION.search(s.text):
+                    named.append(name)
+        sayers_of[s.index] = found
+        if REACTION.search(s.text):
+            reacting.add(s.index)
+        deniers += [(name, {m.code for m in country_mentions(name)})
+                    for name in at.deniers(s.text) if not at.is_generic(name)]  # fmt: skip
+    return sayers_of, named, reacting, deniers
+
+
+def _transfer(pair: _Pair, reading: _Reading) -> Transfer:
+    sentences, companies = reading.sentences, reading.companies
     evidence = [s.text for s in pair.sentences]
     clauses = [_clause_of(text, pair) for text in evidence]  # status is read from these
     paragraphs = {s.paragraph for s in pair.sentences}
     context = [s.text for s in sentences if s.paragraph in paragraphs and s not in pair.sentences]
     headline = sentences[0].text if sentences else ""
-    claimants = _claimants(pair, sentences)
-    denied_by = _deniers(pair, sentences)
-    head_cast = cast(headline)
+    claimants = _claimants(pair, reading)
+    denied_by = _deniers(pair, reading)
+    head_cast = reading.casts_of.get(0, [])
     headline_denial = bool(head_cast) and head_cast[0].mention.code == pair.supplier
-    if any(pair.supplier in m.code or pair.recipient in m.code for m in country_mentions(headline)) \
+    if any(c.mention.code in (pair.supplier, pair.recipient) for c in head_cast) \
             and at.NOT_DELIVERED.search(headline):  # fmt: skip
         context = [*context, headline]  # "Romanian customs seize rifles bound for Libya"
     status = at.status_of(clauses, context, headline, bool(denied_by),
@@ -402,7 +442,7 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
     if amount is None:  # "amounts to hundreds of thousands of shells", said of the supplier
         amount = quantity([s.text for s in sentences if s not in pair.sentences
                            and any(c.role == "supplier" and c.mention.code == pair.supplier
-                                   for c in cast(s.text))])  # fmt: skip
+                                   for c in reading.casts_of[s.index])])  # fmt: skip
     supplier_orgs: list[str] = []
     for text in evidence:
         supplier_orgs += [o for o in _orgs(text) if o not in supplier_orgs]
@@ -413,7 +453,7 @@ def _transfer(pair: _Pair, sentences: list[Sentence], published: str | None,
         supplier_orgs=supplier_orgs,
         items=found_items,
         quantity=amount,
-        date=transfer_date(evidence, published),
+        date=transfer_date(evidence, reading.published),
         claimants=claimants,
         status=status,
         denied_by=denied_by,
@@ -429,49 +469,30 @@ REACTION = re.compile(
 )
 
 
-def _claimants(pair: _Pair, sentences: list[Sentence]) -> list[str]:
+def _claimants(pair: _Pair, reading: _Reading) -> list[str]:
     """Who asserts the transfer: the sayers of its evidence sentences; failing those, of their
     paragraphs, then of the report, leaving out voices that only react (a ministry that
     "declined to comment" or "rejected" it is no source)."""
-    named: list[str] = []  # every named sayer so far, to resolve "the paper said"
-    by_index: dict[int, list[str]] = {}
-    reacting: set[int] = set()
-    for s in sentences:
-        found = []
-        for name in at.sayers(s.text):
-            if at.is_generic(name):
-                resolved = next((n for n in reversed(named)), None)
-                if resolved and resolved not in found:
-                    found.append(resolved)
-            else:
-                found.append(name)
-                if not REACTION.search(s.text):
-                    named.append(name)
-        by_index[s.index] = found
-        if REACTION.search(s.text):
-            reacting.add(s.index)
     out: list[str] = []
     body = [s for s in pair.sentences if s.index > 0] + [s for s in pair.sentences if s.index == 0]
     for s in body:  # the headline's "Russian intelligence says" last: the body names it in full
-        out += [n for n in by_index.get(s.index, []) if n not in out]
+        out += [n for n in reading.sayers_of.get(s.index, []) if n not in out]
     if not out:
         paragraphs = {s.paragraph for s in pair.sentences}
-        for s in sentences:
-            if s.paragraph in paragraphs and s.index not in reacting:
-                out += [n for n in by_index.get(s.index, []) if n not in out]
-    if not out and named:
-        out = named[:1]  # the report's first named source speaks for what it does not attribute
+        for s in reading.sentences:
+            if s.paragraph in paragraphs and s.index not in reading.reacting:
+                out += [n for n in reading.sayers_of.get(s.index, []) if n not in out]
+    if not out and reading.named:
+        out = reading.named[
+            :1
+        ]  # the first named source speaks for what the report does not attribute
     return out
 
 
-def _deniers(pair: _Pair, sentences: list[Sentence]) -> list[str]:
+def _deniers(pair: _Pair, reading: _Reading) -> list[str]:
     parties = {pair.supplier, pair.recipient, *pair.via}
     out: list[str] = []
-    for s in sentences:
-        for name in at.deniers(s.text):
-            codes = {m.code for m in country_mentions(name)}
-            if at.is_generic(name):
-                continue
-            if (codes & parties or not codes) and name not in out:
-                out.append(name)
+    for name, codes in reading.deniers:
+        if (codes & parties or not codes) and name not in out:
+            out.append(name)
     return out
