@@ -131,7 +131,7 @@ def linked_licences(observation_ids: set[str], today: Any) -> list[dict[str, Any
 
 def describe(ingested: list[Any], links: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "observations": [{**i.observation, "file": i.file, "new": i.new} for i in ingested],
+        "observations": [i.as_dict() for i in ingested],
         "links": links,
     }
 

@@ -89,6 +89,11 @@ class _Pair:
 
 
 def extract(text: str) -> list[Transfer]:
+    return extract_report(text)[0]
+
+
+def extract_report(text: str) -> tuple[list[Transfer], str | None]:
+    """The report's transfers and its dateline's date (an observation records both)."""
     if len(text) > MAX_CHARS:
         raise ValueError(f"report longer than {MAX_CHARS} characters")
     sentences = split_sentences(text)
@@ -125,7 +130,7 @@ def extract(text: str) -> list[Transfer]:
                 transfer.status = "partly_confirmed"
             transfer.evidence += [s.text for s in leg.sentences if s.text not in transfer.evidence]
         out.append(transfer)
-    return out
+    return out, published
 
 
 def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[str, str]]:

@@ -48,9 +48,9 @@ def _day(value: str | None) -> str | None:
     return "-".join([parts[0], *(parts[1:] or ["01"]), *(["01"] if len(parts) < 3 else [])])[:10]
 
 
-def observation_of(transfer: Transfer, *, text: str, number: int, source: str,
+def observation_of(transfer: Transfer, *, text: str, source: str,
                    published: str | None, today: str) -> dict[str, Any]:  # fmt: skip
-    """The observation a report's `number`-th transfer becomes. Dates are ISO days: "2023"
+    """The observation a report's transfer becomes. Dates are ISO days: "2023"
     is read as 2023-01-01 (the start of what the report says)."""
     items = []
     for item in transfer.items:

@@ -11,10 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from enduse.domain.evidence import Observation
-from enduse.osint.dates import report_date
-from enduse.osint.extract import extract
+from enduse.osint.extract import extract_report
 from enduse.osint.observations import observation_of
-from enduse.osint.sentences import split_sentences
 from enduse.registry import models as m
 from enduse.workflow.recording import atomic, record_new, validated
 from enduse.workflow.roles import Action, User, authorize
@@ -26,6 +24,9 @@ class Ingested:
     observation: dict[str, Any]
     new: bool  # False: this report was read before, and the same observation is on record
 
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.observation, "file": self.file, "new": self.new}
+
 
 def record_reports(session: Session, reports: list[tuple[str, str]], source: str | None,
                    today: date, by: User | None = None) -> list[Ingested]:  # fmt: skip
@@ -36,9 +37,9 @@ def record_reports(session: Session, reports: list[tuple[str, str]], source: str
         authorize(by, Action.RECORD_OBSERVATION)
     prepared = []
     for name, text in reports:
-        published = report_date(split_sentences(text))
-        for number, transfer in enumerate(extract(text), start=1):
-            doc = observation_of(transfer, text=text, number=number,
+        transfers, published = extract_report(text)
+        for transfer in transfers:
+            doc = observation_of(transfer, text=text,
                                  source=source or Path(name).name, published=published,
                                  today=today.isoformat())  # fmt: skip
             prepared.append((name, validated(Observation, doc)))

@@ -46,7 +46,7 @@ def router(inst: Installation) -> APIRouter:
         config = load_config()
         ids = {i.observation["id"] for i in ingested}
         return {
-            "observations": [{**i.observation, "file": i.file, "new": i.new} for i in ingested],
+            "observations": [i.as_dict() for i in ingested],
             "links": links(g7_findings(facts, config, today), ids, config.get("G7")),
         }
 
