@@ -20,6 +20,7 @@ import segno
 import zxingcpp
 from PIL import Image, ImageFile, ImageFilter
 
+from concurrency import Peak
 from enduse import files
 from enduse.docs import qr
 from enduse.docs.qr import QrError, qr_png, qr_svg, qr_symbol, read_qr, write_qr
@@ -370,19 +371,13 @@ def test_at_most_max_decodes_pictures_are_decoded_at_once(
 ) -> None:
     import threading
 
-    running, most = 0, 0
-    lock = threading.Lock()
+    peak = Peak()
     release = threading.Event()
     real = qr._decode
 
     def slow(image: Image.Image) -> list[tuple[str, bool]]:
-        nonlocal running, most
-        with lock:
-            running += 1
-            most = max(most, running)
-        release.wait(10)
-        with lock:
-            running -= 1
+        with peak.inside():
+            release.wait(10)
         return real(image)
 
     monkeypatch.setattr(qr, "_decode", slow)
@@ -392,17 +387,17 @@ def test_at_most_max_decodes_pictures_are_decoded_at_once(
     for t in threads:
         t.start()
     deadline = time.monotonic() + 10
-    while most < qr.MAX_DECODES and time.monotonic() < deadline:
+    while peak.most < qr.MAX_DECODES and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.1)  # the others would have started by now, were they allowed to
-    assert (most, running) == (qr.MAX_DECODES, qr.MAX_DECODES) == (2, 2)
+    assert (peak.most, peak.running) == (qr.MAX_DECODES, qr.MAX_DECODES) == (2, 2)
     with pytest.raises(QrError) as info:  # no turn within `wait`: busy, not queued forever
         read_qr(png, wait=0.05)
     assert info.value.reason == "busy"
     release.set()
     for t in threads:
         t.join(10)
-    assert results == [PAYLOAD] * 5 and most == 2
+    assert results == [PAYLOAD] * 5 and peak.most == 2
 
 
 def test_large_image_is_also_tried_downscaled(monkeypatch: pytest.MonkeyPatch) -> None:

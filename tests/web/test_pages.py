@@ -9,7 +9,6 @@ import io
 import json
 import re
 import struct
-import threading
 import time
 import zlib
 from typing import Any
@@ -21,6 +20,7 @@ from PIL import Image, ImageFile
 from sqlalchemy import select
 
 from builders import fresh_euc, with_claims
+from concurrency import Peak
 from enduse.docs.qr import MAX_DECODES, qr_png
 from enduse.docs.signing import sign_euc
 from enduse.domain.bundle import load_bundle_text
@@ -350,17 +350,11 @@ def test_a_large_photo_is_read(site):
 
 
 def test_at_most_max_decodes_photos_are_read_at_once(site, monkeypatch):
-    running, most = 0, 0
-    lock = threading.Lock()
+    peak = Peak()
 
     def slow_read_qr(data: bytes, **_: Any) -> str:
-        nonlocal running, most
-        with lock:
-            running += 1
-            most = max(most, running)
-        time.sleep(0.1)
-        with lock:
-            running -= 1
+        with peak.inside():
+            time.sleep(0.1)
         return site.signed_euc
 
     monkeypatch.setattr(pages, "read_qr", slow_read_qr)
@@ -375,7 +369,7 @@ def test_at_most_max_decodes_photos_are_read_at_once(site, monkeypatch):
         return [r.status_code for r in answers]
 
     assert asyncio.run(flood()) == [200] * 6
-    assert most == MAX_DECODES == 2
+    assert peak.most == MAX_DECODES == 2
 
 
 def test_a_genuine_document_this_registry_never_saw_is_not_green(site, monkeypatch):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from concurrency import Peak
 from enduse.registry import models as m
 from enduse.registry.db import session_factory
 from enduse.web import pages
@@ -176,17 +176,11 @@ def test_a_success_resets_the_users_count(site):
 
 
 def test_at_most_max_verifying_sign_ins_are_checked_at_once(site, monkeypatch):
-    running, most = 0, 0
-    lock = threading.Lock()
+    peak = Peak()
 
     def slow_sign_in(*_: Any, **__: Any) -> Any:
-        nonlocal running, most
-        with lock:
-            running += 1
-            most = max(most, running)
-        time.sleep(0.1)
-        with lock:
-            running -= 1
+        with peak.inside():
+            time.sleep(0.1)
         raise PermissionDenied("unauthenticated", "wrong user name or password")
 
     monkeypatch.setattr(pages, "sign_in", slow_sign_in)
@@ -203,4 +197,4 @@ def test_at_most_max_verifying_sign_ins_are_checked_at_once(site, monkeypatch):
         return list(await asyncio.gather(*(one(i) for i in range(12))))
 
     assert asyncio.run(flood()) == [401] * 12
-    assert most == MAX_VERIFYING == 4
+    assert peak.most == MAX_VERIFYING == 4

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from argon2.exceptions import VerifyMismatchError
 
+from concurrency import Peak
 from enduse.workflow import logins
 from enduse.workflow.logins import MAX_VERIFYING, Throttle, minutes, sign_in
 from enduse.workflow.roles import PermissionDenied
@@ -102,18 +103,12 @@ class _NoUser:
 
 
 def test_at_most_max_verifying_argon2_computations_run_at_once(monkeypatch):
-    running, most = 0, 0
-    lock = threading.Lock()
+    peak = Peak()
 
     class SlowHasher:
         def verify(self, stored: str, password: str) -> bool:
-            nonlocal running, most
-            with lock:
-                running += 1
-                most = max(most, running)
-            time.sleep(0.05)
-            with lock:
-                running -= 1
+            with peak.inside():
+                time.sleep(0.05)
             raise VerifyMismatchError()
 
     monkeypatch.setattr(logins, "_hasher", SlowHasher())
@@ -131,4 +126,4 @@ def test_at_most_max_verifying_argon2_computations_run_at_once(monkeypatch):
     for t in threads:
         t.join(10)
     assert refused == [True] * 12
-    assert most == MAX_VERIFYING == 4
+    assert peak.most == MAX_VERIFYING == 4
