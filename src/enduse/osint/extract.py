@@ -18,7 +18,7 @@ from enduse.osint import attribution as at
 from enduse.osint.dates import report_date, transfer_date
 from enduse.osint.gazetteer import country_mentions
 from enduse.osint.items import Item, items
-from enduse.osint.organisations import ORG, org_countries
+from enduse.osint.organisations import org_countries, organisations
 from enduse.osint.quantities import Quantity, quantity
 from enduse.osint.roles import Cast, cast, triggered
 from enduse.osint.sentences import Sentence, split_sentences
@@ -323,11 +323,6 @@ def _codes(casts: list[Cast], role: str) -> list[str]:
     return out
 
 
-def _orgs(sentence: str) -> list[str]:
-    return [re.sub(r"^(?:The|A|An|In|On|By|From|And|But)\s+", "", m.group(0).strip())
-            for m in ORG.finditer(sentence)]  # fmt: skip
-
-
 CLAUSE_BREAK = re.compile(
     r";|,? and that |,? while |, but |, whereas |,? and (?=(?:has |have |had )?(?:signed|agreed|"
     r"completed|delivered|ordered|received|will)\b)"
@@ -450,7 +445,7 @@ def _transfer(pair: _Pair, reading: _Reading) -> Transfer:
                                    for c in reading.casts_of[s.index])])  # fmt: skip
     supplier_orgs: list[str] = []
     for text in evidence:
-        supplier_orgs += [o for o in _orgs(text) if o not in supplier_orgs]
+        supplier_orgs += [o for o in organisations(text) if o not in supplier_orgs]
     return Transfer(
         supplier_country=pair.supplier,
         recipient_country=pair.recipient,
