@@ -99,3 +99,28 @@ def test_any_text_gives_well_formed_transfers(words: list[str]):
             "not_delivered",
         }
         assert all(e in text for e in t.evidence)
+
+
+def test_two_suppliers_and_two_recipients_pair_no_one() -> None:
+    # "respectively" unsaid: which maker sold to which state is for the body to tell
+    text = ("Kenya and Nigeria field new armoured vehicles from Emirati and South African makers\n\n"
+            "Kenya has taken delivery of 40 carriers from the United Arab Emirates, the army said.")  # fmt: skip
+    assert {(t.supplier_country, t.recipient_country) for t in extract(text)} == {("AE", "KE")}
+
+
+def test_the_voice_is_who_the_lead_says_is_speaking() -> None:
+    text = ("Latvia receives drones\n\n"
+            "RIGA - Latvia has received 150 drones from Ukrainian manufacturer Sokil Dynamics, "
+            "the Latvian Ministry of Defence said on Monday.\n\n"
+            "The ministry also said that two batteries ordered from Norway's Fjord Missile "
+            "Systems in 2023 were on schedule.")  # fmt: skip
+    assert {(t.supplier_country, t.recipient_country) for t in extract(text)} == {
+        ("UA", "LV"), ("NO", "LV")}  # fmt: skip
+
+
+def test_goods_sent_somewhere_in_passing_have_no_supplier() -> None:
+    text = ("Korean maker completes order\n\n"
+            "Hanil Defence, a South Korean company, has delivered 24 howitzers to Estonia, the "
+            "company said.\n\n"
+            "Armies rushed to replace guns sent to Ukraine.")  # fmt: skip
+    assert {(t.supplier_country, t.recipient_country) for t in extract(text)} == {("KR", "EE")}

@@ -57,3 +57,32 @@ def test_forces_that_act_do_not_receive():
 def test_coordinated_states_share_a_role():
     found = roles("Russian and Chinese state-owned companies have supplied the Myanmar military.")
     assert found == [("Russian", "supplier"), ("Chinese", "supplier"), ("Myanmar", "recipient")]
+
+
+def _roles(sentence: str) -> dict[str, str]:
+    return {c.mention.code: c.role for c in cast(sentence)}
+
+
+def test_the_maker_named_before_its_country_is_the_supplier() -> None:
+    text = "Grenades manufactured by Carpathian Defence Works in Romania were exported to Sudan."
+    assert _roles(text) == {"RO": "supplier", "SD": "recipient"}
+
+
+def test_the_forces_of_a_state_receive() -> None:
+    text = "The firm will supply four drones to the Royal Air Force of Oman."
+    assert _roles(text)["OM"] == "recipient"
+
+
+def test_money_from_a_state_is_not_goods() -> None:
+    text = "The Almaty firm forwarded payments received from Russia to the defendant."
+    assert _roles(text)["RU"] == "none"
+
+
+def test_a_city_trader_ships() -> None:
+    text = "A Hamburg businessman channelled pistols to Russia through a company in Kazakhstan."
+    assert _roles(text) == {"DE": "supplier", "RU": "recipient", "KZ": "intermediary"}
+
+
+def test_forces_that_left_do_not_receive() -> None:
+    assert _roles("Since French forces left Mali in 2022, Mali has received helicopters.")["FR"] \
+        == "none"  # fmt: skip

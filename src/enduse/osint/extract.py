@@ -18,6 +18,7 @@ from enduse.osint import attribution as at
 from enduse.osint.dates import report_date, transfer_date
 from enduse.osint.gazetteer import country_mentions
 from enduse.osint.items import Item, items
+from enduse.osint.lexicon import SUPPLY_VERBS, SUPPLYING_VERBS, alternation, verb_forms
 from enduse.osint.organisations import org_countries, organisations
 from enduse.osint.quantities import Quantity, quantity
 from enduse.osint.roles import Cast, cast, triggered
@@ -26,7 +27,8 @@ from enduse.osint.sentences import Sentence, split_sentences
 STATISTIC = re.compile(
     r"\d\s?(?:percent|per cent|%)|\bshare of\b|\blargest (?:arms )?(?:importers?|exporters?|"
     r"buyers|customers)|\btotal (?:arms |defen[cs]e )?exports\b|\bexports (?:rose|fell|reached|"
-    r"doubled|more than doubled)",
+    r"doubled|more than doubled)|\bin recent years\b|\bover the (?:past|last) (?:\w+ )?(?:years|decades?)\b|"
+    r"\btraditional(?:ly)? (?:customers|suppliers|buyers)\b",
     re.I,
 )
 # A sentence with a statistic may still report one transfer ("shipped ... to Poland in 2023
@@ -86,6 +88,10 @@ class _Pair:
     sentences: list[Sentence] = field(default_factory=list)
     via: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    # read from a sentence that pairs one supplier or one recipient, not only from "Kenya and
+    # Nigeria field vehicles from Emirati and South African makers", which says who with whom
+    # no more than "respectively" would
+    sure: bool = False
 
 
 def extract(text: str) -> list[Transfer]:
@@ -120,7 +126,7 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
     reading = _Reading(sentences, published, companies, casts_of, *_voices(sentences))
     out = []
     for key, pair in pairs.items():
-        if key in legs:
+        if key in legs or not pair.sure:
             continue
         transfer = _transfer(pair, reading)
         folded = [pairs[k] for k, whole in legs.items() if whole == key]
@@ -160,9 +166,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         suppliers = _codes(casts, "speaker")[:1]  # "Norway's government said it had handed over"
     if not suppliers:
         suppliers = _company_suppliers(s.text, companies)
-    if len(suppliers) > 1 and not any(
-        "coordinated" in c.cue for c in casts if c.role == "supplier"
-    ):
+    if len(suppliers) > 1 and not _joined(s.text, casts, "supplier"):
         suppliers = suppliers[
             :1
         ]  # the first named; a later one is background ("to replace its Israeli-made jets")
@@ -171,7 +175,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
     if (
         len(recipients) > 1
         and ONWARD.search(s.text)
-        and not any("coordinated" in c.cue for c in casts if c.role == "recipient")
+        and not _joined(s.text, casts, "recipient")
     ):
         via += recipients[:-1]  # "to Romania ... for onward delivery to Ukraine"
         recipients = recipients[-1:]
@@ -199,14 +203,18 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         known = [k[0] for k in reversed(list(pairs)) if k[1] in recipients and
                  pairs[k].sentences and s.index - pairs[k].sentences[-1].index <= 2]  # fmt: skip
         suppliers = known[:1]
-        if not suppliers and voice and voice not in recipients and SUPPLYING.search(s.text):
+        if not suppliers and voice and voice not in recipients and SUPPLYING.search(s.text) \
+                and (at.sayers(s.text) or FIRST_PERSON.search(s.text)
+                     or voice in _codes(casts, "speaker")):  # fmt: skip
             suppliers = [voice]  # "I can confirm that a consignment ... was handed over to Ukraine"
     touched = []
+    crossed = len(suppliers) > 1 and len(recipients) > 1
     for supplier in suppliers:
         for recipient in recipients:
             if supplier == recipient:
                 continue
             pair = pairs.setdefault((supplier, recipient), _Pair(supplier, recipient))
+            pair.sure = pair.sure or not crossed
             touched.append(pair)
             pair.sentences.append(s)
             pair.via += [v for v in via if v not in (supplier, recipient) and v not in pair.via]
@@ -233,6 +241,7 @@ ONWARD = re.compile(
     r"diverted|final destination|declared|end-user certificate|instead)\b",
     re.IGNORECASE,
 )
+FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur)\b")
 SUPPLYING = re.compile(
     r"\b(?:handed over|delivered|shipped|exported|sold|supplied|sent|transferred|authorised|"
     r"dispatched|donated|airlifted|furnished|channell?ed|"
@@ -244,6 +253,15 @@ def document_voice(sentences: list[Sentence], companies: dict[str, str]) -> str 
     """Who speaks for the whole report: a press release's issuer, the company or ministry the
     lead is about ("South Korea's Geumgang said...", "the Slovak Ministry of Defence")."""
     lead = sentences[:3]
+    for s in lead:  # who the lead says is speaking: "..., the Latvian Ministry of Defence said"
+        for name in at.sayers(s.text):
+            if companies and re.fullmatch(r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I):
+                name = next(iter(companies))  # "the company said": the one the report names first
+            codes = [m.code for m in country_mentions(name)] + [
+                code for org, code in companies.items() if org in name or name in org
+            ]
+            if codes:
+                return codes[0]
     for s in lead:
         for org, code in companies.items():
             if org in s.text:
@@ -276,8 +294,9 @@ LEAD_IN = re.compile(
     r"\s+|,\s*)*"
 )
 COMPANY_SUPPLY = re.compile(
-    r"\b(?:suppl(?:ied|ies|ying)|shipped|shipping|delivered|completed[^.]{0,30}delivery|sold|sells|"
-    r"exported|sent|will supply|signed|built|made|produced)\b"
+    rf"\b(?:(?:(?:is|are|was|were) (?:also )?(?:due|set|scheduled|expected|about) to|will|would|"
+    rf"(?:has|have) agreed to) (?:{alternation(verb_forms(SUPPLY_VERBS))}|build)|"
+    rf"{alternation(SUPPLYING_VERBS)}|completed[^.]{{0,30}}delivery|signed|built|made|produced)\b"
 )
 
 
@@ -313,6 +332,16 @@ def _clauses_of(sentence: str, casts: list[Cast]) -> list[list[Cast]]:
     parts = [[c for c in casts if a <= c.mention.start < b] for a, b in itertools.pairwise(bounds)]
     complete = [p for p in parts if {"supplier", "recipient"} <= {c.role for c in p}]
     return complete if len(complete) > 1 else [casts]
+
+
+def _joined(sentence: str, casts: list[Cast], role: str) -> bool:
+    """The states in this role are named together ("Emirati and South African makers"), not
+    one in the transfer and one in the background ("to replace its Israeli-made jets")."""
+    same = [c.mention for c in casts if c.role == role]
+    return any(
+        re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", sentence[a.end : b.start])
+        for a, b in itertools.pairwise(same)
+    )
 
 
 def _codes(casts: list[Cast], role: str) -> list[str]:

@@ -13,29 +13,25 @@ from dataclasses import dataclass
 from typing import Literal
 
 from enduse.osint.gazetteer import Mention, country_mentions
+from enduse.osint.lexicon import RECEIVING_VERBS, SUPPLY_NOUNS, SUPPLYING_VERBS, alternation
 
 Role = Literal["supplier", "recipient", "intermediary", "speaker", "none"]
 
 SUPPLY = (
-    r"suppl(?:y|ied|ies|ying)|ship(?:ped|ping|s|ments?)?|deliver(?:ed|ing|s|y|ies)?|"
-    r"export(?:ed|ing|s)?|re-export(?:ed|ing|s)?|sold|sell(?:s|ing)?|sales?|sent|send(?:s|ing)?|"
-    r"transferr?(?:ed|ing)?|provid(?:e|ed|es|ing)|arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
-    r"smuggl(?:e|ed|ing)|handed over|pass on|trucked|flown|loaded|carried|donat(?:e|ed|es|ing|ions?)|"
-    r"dispatch(?:ed|es|ing)?|despatched|furnish(?:ed|es|ing)|channell?(?:ed|ing)|airlift(?:ed|ing)?|"
-    r"re-?routed|diverted|resold|sold on|forwarded|consigned|ferried|trans-?shipped|"
-    r"arranged (?:the )?(?:delivery|shipment|transfer)"
+    rf"{alternation(SUPPLYING_VERBS + SUPPLY_NOUNS)}|"
+    r"arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
+    r"arranged (?:the )?(?:delivery|shipment|transfer)|(?:agreed|contracted|due|set|chosen) to "
+    r"(?:build|manufacture|produce)"
 )
 RECEIVE = (
-    r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|"
-    r"t(?:ake|aken|ook|akes) possession|inducted|commissioned|procured|procures|accepted delivery|"
-    r"purchas(?:e|ed|es|ing)|acquir(?:e|ed|es|ing)|order(?:ed|s)?|import(?:ed|s|ing)?|"
-    r"signed (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
+    rf"{alternation(RECEIVING_VERBS)}|orders|purchases|"
+    r"(?:signed|inked) (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
 MOVE = (
     r"reach(?:ed|es|ing)?|end(?:ed)? up|turn(?:ed)? up|surfaced|resurfaced|were found|"
     r"arriv(?:e|ed|es|ing)|bound for|cargo flights?|"
-    r"end-user certificates?|routed|transit"
+    r"end-user certificates?|transit"
 )
 TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
 
@@ -56,9 +52,11 @@ PRODUCER_AFTER = re.compile(
     r"^(?:-|\s)(?:made|built|produced|manufactured|designed|origin)\b|"
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,3}?(?:arms makers?|makers?|manufacturers?|producers?|"
     r"plants?|factor(?:y|ies)|firms?|compan(?:y|ies)|enterprises?|industr(?:y|ies)|"
+    r"shipbuilders?|shipyards?|yards?|builders?|contractors?|vendors?|groups?|conglomerates?|"
     r"suppliers?|exporters?|works|defen[cs]e (?:industry|enterprises|companies|firms)|"
     r"state-owned (?:companies|firms)|arms (?:deliveries|exports|sales|supplies)|"
     r"(?:deliveries|exports|supplies|shipments|sales) of|export of|initiative|programme|program|"
+    r"re-?exports?|re-?sales?|re-?transfers?|"
     r"scheme|consortium)\b(?!\s+(?:register|registry|records|law|court)\b)"
 )
 GOODS_AFTER = re.compile(
@@ -70,7 +68,8 @@ GOODS_AFTER = re.compile(
 RECIPIENT_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:forces|army|armed forces|Armed Forces|military|"
     r"troops|units|soldiers|air force|navy|border guard|junta|crews|fighters|defen[cs]e forces|"
-    r"special forces|artillery units)\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
+    r"special forces|artillery units|coast guard|gendarmerie|marines|national guard|"
+    r"militias?|rebels|presidential guard|navy|air defen[cs]e units?)\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
     r"cooperation|exports?|spending|budget|materi[ae]l|industry|attach[eé]s?|parade))",
     re.IGNORECASE,
 )
@@ -90,9 +89,14 @@ RECIPIENT_BEFORE = re.compile(
     r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
-    r"\s*(?:(?:the|a|an)\s+)?$"
+    r"\s*(?:(?:the|a|an)\s+)?$|"
+    r"\b(?:to|for|into|by)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}(?:(?i:forces|army|air force|navy|"
+    r"coast guard|military|gendarmerie|marines|national guard|ministry of defen[cs]e|"
+    r"armed forces|defen[cs]e forces|border guard))\s+of\s+(?:the\s+)?$"
 )
 SUPPLIER_BEFORE = re.compile(
+    r"\b(?:made|built|produced|manufactured|developed|designed|supplied|exported|shipped|"
+    r"sold) by (?:the\s+)?(?:[A-Z][\w&.-]*\s+){1,5}(?:\([^)]*\)\s+)?(?:of|in|from)\s+(?:the\s+)?$|"
     r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|"
     r"(?:factory|plant|manufacturer|producer|maker|works) in|(?:built|made|produced|"
     r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:(?!(?:to|and|via|through|into|then|on|in|at|for|of|with)\b)[\w-]+\s+){0,2}?$"
@@ -115,6 +119,15 @@ HOSTILE_AFTER = re.compile(
     r"^\s+(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|aggression|invasion|assaults?|shelling|"
     r"bombardment|threats?|incursions?)\b"
 )
+# "payments received from Russia": money moves the other way from goods
+PAYMENT_BEFORE = re.compile(
+    r"\b(?:payments?|funds|funding|money|proceeds|loans?|credits?|cash|revenues?|invoices?|"
+    r"remittances?|wire transfers?|financing)\b(?:\s+[\w-]+){0,2}\s+from\s+(?:the\s+)?$"
+)
+CITY_TRADER_AFTER = re.compile(
+    r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
+    r"brokers?|manufacturers?|makers?|exporters?|shipbuilders?)\b"
+)
 REGISTERED_AFTER = re.compile(r"^-(?:registered|based|listed|headquartered)")
 LOCATED_BEFORE = re.compile(r"\b(?:headquartered|based|registered|incorporated) in\s+(?:the\s+)?$")
 ORG_AFTER = re.compile(
@@ -128,21 +141,14 @@ ORG_AFTER = re.compile(
 OWN_FORCES = re.compile(r"^(?:'s|’s|\s+[A-Z][\w-]*)\s*")
 ACTING = re.compile(
     r"^\s*(?:\([^)]*\)\s*)?(?:(?:forces|troops|units|personnel|crews)\s+)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
-    r"fire|attack|intercept|stop)\b(?: delivery)?)"
+    r"fire|attack|intercept|stop|left|fought|withdrew|withdrawn|took|went|struck|shot|began|won|"
+    r"lost|held|ran|led|met|came|drove|kept|fled|overran|hit|seized|leave|withdraw|fight)\b(?: delivery)?)"
 )
 SUBJECT_SUPPLY = re.compile(
-    r"suppl(?:ied|ying|ies|y)|shipped|shipping|delivered|delivering|deliver|exported|exporting|"
-    r"export|sold|selling|sells|sell|sent|sending|sends|send|transferred|provided|providing|"
-    r"provide|arm|arming|armed|smuggled|re-exported|handed over|trucked|flown|loaded|pass on|"
-    r"donated|donating|donates|donate|dispatched|despatched|furnished|channell?ed|airlifted|"
-    r"re-?routed|diverted|resold|forwarded|consigned|ferried|trans-?shipped|"
+    rf"{alternation(SUPPLYING_VERBS)}|arm|arming|armed|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
-SUBJECT_RECEIVE = re.compile(
-    r"receiv(?:e|ed|es|ing)|t(?:ake|aken|ook|akes) delivery|b(?:uy|ought|uying|uys)|purchased|"
-    r"t(?:ake|aken|ook|akes) possession|inducted|commissioned|procured|accepted delivery|"
-    r"acquired|ordered|imported|signed .*|a deal to buy"
-)
+SUBJECT_RECEIVE = re.compile(rf"{alternation(RECEIVING_VERBS)}|signed .*|inked .*|a deal to buy")
 
 
 @dataclass(frozen=True)
@@ -176,8 +182,13 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
         before, after = sentence[max(0, m.start - 200) : m.start], sentence[m.end : m.end + 200]
         role: Role = "none"
         cue = ""
-        if m.kind == "city":  # a port or an airport: a place goods pass, never an actor
-            if INTERMEDIARY_BEFORE.search(before):
+        if m.kind == "city":  # a port or an airport: a place goods pass, never an actor...
+            nxt = next((t for t in triggers if t.start() >= m.end), None)
+            if CITY_TRADER_AFTER.match(after) and nxt is not None and nxt.group("supply") \
+                    and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
+                    and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
+                role, cue = "supplier", "a trader of that city ships"  # ...but its traders are
+            elif INTERMEDIARY_BEFORE.search(before):
                 role, cue = "intermediary", "transit through its port or airport"
             elif SUPPLIER_BEFORE.search(before):
                 role, cue = "supplier", "from its port"
@@ -202,6 +213,8 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "intermediary", "transit, trader or declared end user"
         elif END_USER_AFTER.match(after):
             role, cue = "intermediary", "its firm was named as the end user"
+        elif PAYMENT_BEFORE.search(before):
+            role, cue = "none", "money, not goods, came from it"
         elif (
             SUPPLIER_BEFORE.search(before)
             and not RECIPIENT_AFTER.match(after)
