@@ -34,5 +34,7 @@ def test_alternation_prefers_the_longest_form_and_any_space() -> None:
 def test_a_verb_outside_the_first_rules_casts_the_supplier() -> None:
     roles = {c.mention.code: c.role for c in cast("Serbia funnelled 20,000 shells to Ukraine.")}
     assert roles == {"RS": "supplier", "UA": "recipient"}
-    roles = {c.mention.code: c.role for c in cast("Kenya took receipt of ten vehicles from Turkey.")}
+    roles = {
+        c.mention.code: c.role for c in cast("Kenya took receipt of ten vehicles from Turkey.")
+    }
     assert roles == {"KE": "recipient", "TR": "supplier"}

@@ -172,11 +172,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         ]  # the first named; a later one is background ("to replace its Israeli-made jets")
     recipients = _codes(casts, "recipient")
     via = _codes(casts, "intermediary")
-    if (
-        len(recipients) > 1
-        and ONWARD.search(s.text)
-        and not _joined(s.text, casts, "recipient")
-    ):
+    if len(recipients) > 1 and ONWARD.search(s.text) and not _joined(s.text, casts, "recipient"):
         via += recipients[:-1]  # "to Romania ... for onward delivery to Ukraine"
         recipients = recipients[-1:]
     if suppliers and not recipients and RECEIVING.search(s.text):
@@ -255,7 +251,9 @@ def document_voice(sentences: list[Sentence], companies: dict[str, str]) -> str 
     lead = sentences[:3]
     for s in lead:  # who the lead says is speaking: "..., the Latvian Ministry of Defence said"
         for name in at.sayers(s.text):
-            if companies and re.fullmatch(r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I):
+            if companies and re.fullmatch(
+                r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I
+            ):
                 name = next(iter(companies))  # "the company said": the one the report names first
             codes = [m.code for m in country_mentions(name)] + [
                 code for org, code in companies.items() if org in name or name in org
