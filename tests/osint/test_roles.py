@@ -86,3 +86,22 @@ def test_a_city_trader_ships() -> None:
 def test_forces_that_left_do_not_receive() -> None:
     assert _roles("Since French forces left Mali in 2022, Mali has received helicopters.")["FR"] \
         == "none"  # fmt: skip
+
+
+def test_the_other_side_of_a_deal_depends_on_who_signs() -> None:
+    assert _roles("India has inked a deal with France for 26 jets.") == {
+        "IN": "recipient", "FR": "supplier"}  # fmt: skip
+    assert _roles("The company signed a framework agreement with Romania for 54 howitzers.") == {
+        "RO": "recipient"}  # fmt: skip
+
+
+def test_a_deal_to_export_and_a_leave_to_export_make_the_subject_the_supplier() -> None:
+    assert _roles("Japan signed a deal to export missiles to the United States.") == {
+        "JP": "supplier", "US": "recipient"}  # fmt: skip
+    assert _roles("Germany approved the export of 20 tanks to Spain.") == {
+        "DE": "supplier", "ES": "recipient"}  # fmt: skip
+
+
+def test_goods_traced_in_a_state_reached_it() -> None:
+    assert _roles("Chinese-made rifles were documented in South Sudan.") == {
+        "CN": "supplier", "SS": "recipient"}  # fmt: skip

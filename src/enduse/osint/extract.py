@@ -234,7 +234,8 @@ BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} 
 ONWARD = re.compile(
     r"\b(?:onward|then|on to|ended up|end up|turn(?:s|ed)? up|re-export\w*|passed on|from where|"
     r"later|before reaching|before crossing|before being|"
-    r"diverted|final destination|declared|end-user certificate|instead)\b",
+    r"diverted|final destination|declared|end-user certificate|instead|originally|recovered|"
+    r"documented|retransferred|re-transferred)\b",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur)\b")

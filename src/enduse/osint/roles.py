@@ -17,8 +17,15 @@ from enduse.osint.lexicon import RECEIVING_VERBS, SUPPLY_NOUNS, SUPPLYING_VERBS,
 
 Role = Literal["supplier", "recipient", "intermediary", "speaker", "none"]
 
+# A deal to sell, or a state's leave to sell: the subject supplies ("Japan signed a deal to
+# export", "Germany approved the export of").
+SUPPLY_DEAL = (
+    r"(?:signed|inked|struck|agreed|clinched) (?:a|an|the) (?:[\w$.,-]+ ){0,3}?(?:deal|contract|"
+    r"agreement) to (?:export|sell|supply|deliver|provide)|(?:approved|authori[sz]ed|licensed|"
+    r"cleared|permitted) (?:the )?(?:export|exports|sale|sales|transfer|delivery|re-export)"
+)
 SUPPLY = (
-    rf"{alternation(SUPPLYING_VERBS + SUPPLY_NOUNS)}|"
+    rf"{SUPPLY_DEAL}|{alternation(SUPPLYING_VERBS + SUPPLY_NOUNS)}|"
     r"arm(?:ed|ing|s)?(?= (?:the|its|both|either|[A-Z]))|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)|(?:agreed|contracted|due|set|chosen) to "
     r"(?:build|manufacture|produce)"
@@ -26,10 +33,12 @@ SUPPLY = (
 RECEIVE = (
     rf"{alternation(RECEIVING_VERBS)}|orders|purchases|"
     r"(?:signed|inked) (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
+    r"awarded|awards|award|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
 MOVE = (
-    r"reach(?:ed|es|ing)?|end(?:ed)? up|turn(?:ed)? up|surfaced|resurfaced|were found|"
+    r"reach(?:ed|es|ing)?|end(?:ed)? up|turn(?:ed)? up|surfaced|resurfaced|(?:was|were|been) found|"
+    r"recovered|documented|photographed|(?:was|were|been) (?:seen|identified|observed)|"
     r"arriv(?:e|ed|es|ing)|bound for|cargo flights?|"
     r"end-user certificates?|transit"
 )
@@ -88,6 +97,8 @@ RECIPIENT_BEFORE = re.compile(
     r"(?:\bto|\binto|\bfor|\bon to|\bonward to|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
     r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
+    r"recovered (?:from|in)|documented in|photographed in|(?:seen|identified|observed) in|"
+    r"in the (?:hands|possession|arsenals?|inventory) of|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
     r"\s*(?:(?:the|a|an)\s+)?$|"
     r"\b(?:to|for|into|by)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}(?:(?i:forces|army|air force|navy|"
@@ -95,11 +106,14 @@ RECIPIENT_BEFORE = re.compile(
     r"armed forces|defen[cs]e forces|border guard))\s+of\s+(?:the\s+)?$"
 )
 SUPPLIER_BEFORE = re.compile(
+    r"\b(?:awarded|gave|granted|placed) (?:a|an|the) (?:[\w$.,-]+ ){0,4}?(?:contract|order|deal) "
+    r"(?:to|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,1}?$|"
     r"\b(?:made|built|produced|manufactured|developed|designed|supplied|exported|shipped|"
     r"sold) by (?:the\s+)?(?:[A-Z][\w&.-]*\s+){1,5}(?:\([^)]*\)\s+)?(?:of|in|from)\s+(?:the\s+)?$|"
     r"(?<!away )\b(?:from|made in|built in|produced in|manufactured in|"
     r"(?:factory|plant|manufacturer|producer|maker|works) in|(?:built|made|produced|"
-    r"manufactured|supplied|provided|designed) by)\s+(?:the\s+)?(?:(?!(?:to|and|via|through|into|then|on|in|at|for|of|with)\b)[\w-]+\s+){0,2}?$"
+    r"manufactured|supplied|provided|designed|exported|sold|shipped|delivered|transferred|donated|"
+    r"sent|originally exported) by)\s+(?:the\s+)?(?:(?!(?:to|and|via|through|into|then|on|in|at|for|of|with)\b)[\w-]+\s+){0,2}?$"
 )
 PREPOSITION_BEFORE = re.compile(
     r"\b(?:to|from|in|of|for|via|through|with|by|at|on|into|across|against|between|about|"
@@ -124,6 +138,12 @@ PAYMENT_BEFORE = re.compile(
     r"\b(?:payments?|funds|funding|money|proceeds|loans?|credits?|cash|revenues?|invoices?|"
     r"remittances?|wire transfers?|financing)\b(?:\s+[\w-]+){0,2}\s+from\s+(?:the\s+)?$"
 )
+# "India inked a deal with France": the other side of the buyer's deal sells; "Hanseong
+# signed an agreement with Romania": the other side of a company's deal buys.
+DEAL_WITH_BEFORE = re.compile(
+    r"(?<!cooperation )(?<!partnership )(?<!security )(?<!trade )(?<!strategic )"
+    r"\b(?:deal|contract|agreement|order|accord) with\s+(?:the\s+)?(?:[\w-]+\s+){0,1}?$"
+)
 CITY_TRADER_AFTER = re.compile(
     r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
     r"brokers?|manufacturers?|makers?|exporters?|shipbuilders?)\b"
@@ -145,10 +165,12 @@ ACTING = re.compile(
     r"lost|held|ran|led|met|came|drove|kept|fled|overran|hit|seized|leave|withdraw|fight)\b(?: delivery)?)"
 )
 SUBJECT_SUPPLY = re.compile(
-    rf"{alternation(SUPPLYING_VERBS)}|arm|arming|armed|"
+    rf"{SUPPLY_DEAL}|{alternation(SUPPLYING_VERBS)}|arm|arming|armed|"
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
-SUBJECT_RECEIVE = re.compile(rf"{alternation(RECEIVING_VERBS)}|signed .*|inked .*|a deal to buy")
+SUBJECT_RECEIVE = re.compile(
+    rf"{alternation(RECEIVING_VERBS)}|signed .*|inked .*|a deal to buy|awarded|awards|award"
+)
 
 
 @dataclass(frozen=True)
@@ -213,6 +235,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "intermediary", "transit, trader or declared end user"
         elif END_USER_AFTER.match(after):
             role, cue = "intermediary", "its firm was named as the end user"
+        elif DEAL_WITH_BEFORE.search(before) and any(c.role == "recipient" for c in casts):
+            role, cue = "supplier", "the seller in the buyer's deal"
+        elif DEAL_WITH_BEFORE.search(before) and not casts:
+            role, cue = "recipient", "the buyer in a company's deal"
         elif PAYMENT_BEFORE.search(before):
             role, cue = "none", "money, not goods, came from it"
         elif (
