@@ -49,3 +49,34 @@ def test_status_words():
         )
         == "alleged"
     )
+
+
+def test_collapsed_and_shelved_deals_were_not_delivered() -> None:
+    for text in ("A contract for Uruguay to buy six aircraft from Spain has collapsed.",
+                 "The sale of tanks to Chile was shelved in May.",
+                 "The export licence was revoked after a review."):  # fmt: skip
+        assert status_of([text], [], "", False, False) == "not_delivered", text
+
+
+def test_a_signed_deal_with_nothing_delivered_is_planned() -> None:
+    text = "Indonesia has signed a deal for 48 tanks with a Turkish maker, the company said."
+    assert status_of([text], [], "", False, False) == "planned"
+    delivered = "The company completed delivery of 30 vehicles under a contract signed in 2023."
+    assert status_of([delivered], [], "", False, False) == "confirmed"
+
+
+def test_confirmed_in_part_and_denied_in_part() -> None:
+    text = ("The ministry confirmed that a company had exported rockets to the UAE, but rejected "
+            "a report that they had reached Sudan.")  # fmt: skip
+    assert status_of([text], [], "", True, True) == "partly_confirmed"
+
+
+def test_a_handover_ceremony_confirms() -> None:
+    text = "The first six howitzers were handed over to the army at a ceremony on Friday."
+    assert status_of([text], [], "", False, False) == "confirmed"
+
+
+def test_an_embassy_in_a_capital_is_one_name() -> None:
+    text = ("The Embassy of the Republic of Kazakhstan in the United Kingdom on Tuesday rejected "
+            "a report that Kazakhstan had shipped vehicles to Russia.")  # fmt: skip
+    assert deniers(text) == ["Embassy of the Republic of Kazakhstan in the United Kingdom"]

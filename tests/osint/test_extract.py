@@ -124,3 +124,17 @@ def test_goods_sent_somewhere_in_passing_have_no_supplier() -> None:
             "company said.\n\n"
             "Armies rushed to replace guns sent to Ukraine.")  # fmt: skip
     assert {(t.supplier_country, t.recipient_country) for t in extract(text)} == {("KR", "EE")}
+
+
+def test_an_annual_report_speaks_for_its_company_throughout() -> None:
+    text = ("Annual Report 2023 of Moravia Aero a.s.\n\n"
+            "Moravia Aero a.s. is a Czech aircraft maker.\n\n"
+            "On 19 October 2023 we handed over four aircraft to the Hungarian Air Force.")  # fmt: skip
+    assert [(t.supplier_country, t.recipient_country) for t in extract(text)] == [("CZ", "HU")]
+
+
+def test_a_maker_that_speaks_supplies_the_goods_it_speaks_of() -> None:
+    text = ("Finnish maker completes order\n\n"
+            "HELSINKI - Halla Armoured Systems Oy said the Croatian Army had taken delivery of "
+            "the final 12 vehicles.")  # fmt: skip
+    assert [(t.supplier_country, t.recipient_country) for t in extract(text)] == [("FI", "HR")]

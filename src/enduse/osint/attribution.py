@@ -7,7 +7,10 @@ import re
 
 _NAME_WORD = r"(?:[A-Z][\w.’'&-]*|U\.S\.)"
 _LINK = r"(?:of|for|and|de|der|des|la|le|the|al)"
-NAME = rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD})*(?:\s+\([A-Z][\w.-]+\))?"
+NAME = (
+    rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD})*(?:\s+\([A-Z][\w.-]+\))?"
+    rf"(?:\s+in\s+(?:the\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})*)?"  # "the Embassy ... in London"
+)
 ROLE_WORDS = (
     r"government|ministry|minister|spokes\w+|agency|service|services|office|embassy|mission|"
     r"officials?|president|prime minister|military|army|authorities|lawmakers?|commander|"
@@ -60,7 +63,10 @@ NOT_DELIVERED = re.compile(
     r"never took delivery|(?:in effect )?been abandoned|abandoned|seizure|"
     r"seiz(?:ed|e|ing)(?! (?:power|control|territory|the initiative))|intercept(?:ed|ion)|"
     r"terminat(?:ed|ion)|cancellation|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
-    r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered)\b",
+    r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered|"
+    r"collaps(?:ed|es|e)|fell (?:through|apart)|shelved|scrapped|(?:put )?on hold|suspended|"
+    r"revok(?:ed|es)|called off|vetoed|failed to (?:secure|obtain|find) (?:the )?(?:funding|"
+    r"financing|money|licen[cs]es?))\b",
     re.IGNORECASE,
 )
 PLANNED = re.compile(
@@ -72,7 +78,7 @@ PLANNED = re.compile(
     r"deliveries (?:are )?due|(?:on schedule|scheduled|due) for delivery|due to arrive|"
     r"expected to arrive|will follow|awaits?|(?:contract|agreement|deal) to (?:supply|deliver|build)|"
     r"with delivery in|due to (?:supply|deliver|be delivered|be dispatched)|(?:will|would) be "
-    r"(?:dispatched|delivered|shipped|handed over)|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
+    r"(?:dispatched|delivered|shipped|handed over|built|manufactured|produced|assembled)|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
     re.IGNORECASE,
 )
 CONFIRMED = re.compile(
@@ -80,17 +86,21 @@ CONFIRMED = re.compile(
     r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
     r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
     r"t(?:ook|aken) possession|inducted into service|accepted delivery|commissioned into service|"
-    r"the judgment|annual report|handover ceremony|delivered \d+|said (?:on \w+day )?(?:it|that it) "
+    r"the judgment|annual report|handover ceremony|(?:at|during) an? (?:[\w-]+ )?ceremony|"
+    r"gifted|(?:has|have|had) gifted|entered service|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,
 )
 PARTLY = re.compile(
     r"\bbut (?:said|says)?\b[^.]{0,80}?\b(?:no information|does not monitor|not aware|no record|"
-    r"could not confirm|did not confirm|declined to)\b",
+    r"could not confirm|did not confirm|declined to)\b|\bbut (?:\w+ ){0,3}?(?:rejected|denied|"
+    r"dismissed|refuted)\b",
     re.IGNORECASE,
 )
 HEDGE = re.compile(r"\b(?:could|might|may|would|if confirmed|cannot)\b")
-DENIED_HEADLINE = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
+DENIED_HEADLINE = re.compile(
+    r"\b(?:den(?:y|ies|ied)|rejects?|dismiss(?:es)?|refutes?|rebuts?)\b", re.IGNORECASE
+)
 AT_HEAD = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+")
 _STOP_NAMES = {
     "In", "On", "The", "A", "An", "But", "And", "It", "Its", "He", "She", "They", "This", "That",
@@ -185,7 +195,16 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
         return "confirmed"
     if denied and (not claimed or headline_denial) and DENIED_HEADLINE.search(headline):
         return "denied"
+    if SIGNED_DEAL.search(text):  # a deal signed and nothing yet delivered
+        return "planned"
     return "alleged"
+
+
+SIGNED_DEAL = re.compile(
+    r"\b(?:signed|inked|concluded|clinched|struck|sealed|awarded) (?:a|an|the) (?:[\w$.,-]+ ){0,4}?"
+    r"(?:deal|contract|agreement|order)\b(?! (?:signed|concluded) in)|"
+    r"\b(?:placed|confirmed) (?:an|the) order\b|\bexercised (?:an|the) option\b"
+)
 
 
 PAST_DELIVERY = re.compile(

@@ -55,11 +55,56 @@ def org_countries(text: str) -> dict[str, str]:
                 if code:
                     out[org] = code
                     break
+    mentioned = [m.code for m in country_mentions(text)]
+    for org in organisations(text):
+        if org not in out and (code := _legal_form_state(text, org, mentioned)):
+            out[org] = code
     default = _press_release_state(text)
     if default:
         for org in organisations(text):
             out.setdefault(org, default)
     return out
+
+
+# A company's legal form narrows its state to a few ("Oy" is Finnish, "AG" German, Swiss,
+# Austrian or Liechtenstein); the states the report names choose among them.
+LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    "GmbH": ("DE", "AT", "CH"), "AG": ("DE", "CH", "AT", "LI"), "KG": ("DE", "AT"),
+    "Oy": ("FI",), "Oyj": ("FI",), "AB": ("SE",), "ASA": ("NO",), "AS": ("NO", "EE", "DK"),
+    "A/S": ("DK", "NO"), "ApS": ("DK",), "a.s.": ("CZ", "SK"), "s.r.o.": ("CZ", "SK"),
+    "d.o.o.": ("RS", "HR", "SI", "BA", "ME", "MK"), "d.d.": ("HR", "SI", "BA"),
+    "a.d.": ("RS", "BA", "ME", "MK"), "S.p.A.": ("IT",), "SpA": ("IT",), "S.r.l.": ("IT", "RO"),
+    "SRL": ("RO", "IT"), "Sp. z o.o.": ("PL",), "S.A.S.": ("FR",), "SAS": ("FR",),
+    "A.Ş.": ("TR",), "Kft.": ("HU",), "Zrt.": ("HU",), "EOOD": ("BG",), "OOD": ("BG",),
+    "AD": ("BG", "RS", "MK"), "B.V.": ("NL",), "BV": ("NL",), "N.V.": ("NL", "BE"),
+    "Pty Ltd": ("AU", "ZA"), "Pvt Ltd": ("IN", "PK"), "Bhd": ("MY",), "Tbk": ("ID",),
+    "JSC": ("RU", "KZ", "UA", "BY", "AZ", "GE"), "PJSC": ("RU", "UA", "AE"), "Ltda": ("BR",),
+    "S.A. de C.V.": ("MX",), "K.K.": ("JP",), "Co., Ltd.": ("KR", "CN", "JP", "TW", "TH"),
+    "SIA": ("LV",), "UAB": ("LT",), "OÜ": ("EE",), "SE": ("DE", "FR"),
+}  # fmt: skip
+_FORM = re.compile(
+    r"^,?\s*(?P<form>" + "|".join(
+        re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")(?![\w])"
+)  # fmt: skip
+
+
+def _legal_form_state(text: str, org: str, mentioned: list[str]) -> str | None:
+    """The state of "Moravia Aero, a.s." or "Alpenwerk Defence AG": the state its legal form
+    allows that the report names most."""
+    forms = [org.rsplit(" ", 1)[-1]] if " " in org else []
+    for at in re.finditer(re.escape(org), text):
+        if m := _FORM.match(text[at.end() : at.end() + 20]):
+            forms.append(m.group("form"))
+    for form in forms:
+        candidates = LEGAL_FORMS.get(form)
+        if not candidates:
+            continue
+        if len(candidates) == 1:
+            return candidates[0]
+        named = [c for c in candidates if c in mentioned]
+        if named:
+            return max(named, key=mentioned.count)
+    return None
 
 
 def _press_release_state(text: str) -> str | None:

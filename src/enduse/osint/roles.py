@@ -33,7 +33,7 @@ SUPPLY = (
 RECEIVE = (
     rf"{alternation(RECEIVING_VERBS)}|orders|purchases|"
     r"(?:signed|inked) (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
-    r"awarded|awards|award|"
+    r"awarded|awards|award|exercised (?:an|the|its) options?|placed (?:an|the|its) order|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
 MOVE = (
@@ -154,7 +154,8 @@ ORG_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:state-owned\s+|state-run\s+)?(?:[A-Z][\w-]+\s+){0,3}(?:Defen[cs]e|Arms|"
     r"Works|Ordnance|Trading|Industries|Systems|Aerospace|Aerosystems|Aero|Group|Holding|"
     r"Munitions|Engineering|Wehrtechnik)\b(?!\s+(?:Ministry|Minister|Forces|Council|Service|Office|"
-    r"Agency|Committee|Department|Staff|Intelligence|Secretariat))"
+    r"Agency|Committee|Department|Staff|Intelligence|Secretariat|Materiel|Material|Administration|"
+    r"Procurement|Acquisition|Logistics|Export))"
 )
 # A state's name before its forces: "Ukraine's army", "the UAE Armed Forces" (not "Egypt
 # pledged troops").
@@ -169,7 +170,8 @@ SUBJECT_SUPPLY = re.compile(
     r"arranged (?:the )?(?:delivery|shipment|transfer)"
 )
 SUBJECT_RECEIVE = re.compile(
-    rf"{alternation(RECEIVING_VERBS)}|signed .*|inked .*|a deal to buy|awarded|awards|award"
+    rf"{alternation(RECEIVING_VERBS)}|signed .*|inked .*|a deal to buy|awarded|awards|award|"
+    r"exercised .*|placed .*"
 )
 
 
