@@ -6,7 +6,7 @@ from enduse.osint.organisations import org_countries
 
 def test_a_single_state_legal_form_names_the_state() -> None:
     assert org_countries("Halla Armoured Systems Oy delivered vehicles.") == {
-        "Halla Armoured Systems": "FI"}  # fmt: skip
+        "Halla Armoured Systems Oy": "FI"}  # fmt: skip
 
 
 def test_a_shared_legal_form_takes_the_state_the_report_names_most() -> None:

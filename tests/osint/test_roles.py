@@ -105,3 +105,25 @@ def test_a_deal_to_export_and_a_leave_to_export_make_the_subject_the_supplier() 
 def test_goods_traced_in_a_state_reached_it() -> None:
     assert _roles("Chinese-made rifles were documented in South Sudan.") == {
         "CN": "supplier", "SS": "recipient"}  # fmt: skip
+
+
+def test_stocks_of_a_state_supply_and_goods_in_a_groups_hands_reached_its_state() -> None:
+    roles = _roles("Ammunition documented in the hands of an armed group in South Sudan was "
+                   "diverted from Ugandan military stocks.")  # fmt: skip
+    assert roles == {"SS": "recipient", "UG": "supplier"}
+
+
+def test_a_company_of_a_state_buys() -> None:
+    roles = _roles("Fjordvik Defence delivered 220 rocket motors to Rheinland Flugkoerper GmbH, "
+                   "a German missile manufacturer.")  # fmt: skip
+    assert roles == {"DE": "recipient"}
+
+
+def test_an_order_comes_from_the_buyer() -> None:
+    roles = _roles("The group secured a $310 million order from the Egyptian Ministry of Defence.")
+    assert roles == {"EG": "recipient"}
+
+
+def test_completing_a_transfer_supplies() -> None:
+    roles = _roles("Canada had completed the transfer of 50 vehicles to Ukraine last week.")
+    assert roles == {"CA": "supplier", "UA": "recipient"}

@@ -160,7 +160,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         for part in clauses:
             touched += _read_pairs(s, part, pairs, companies, voice, own_words)
         return touched
-    if NO_DEAL.search(s.text):
+    if NO_DEAL.search(s.text) or QUESTION.search(s.text):
         return []  # "marketed the type to Malaysia and Thailand, but neither has placed an order"
     suppliers = _codes(casts, "supplier")
     if not suppliers and SPEAKER_SUPPLIED.search(s.text):
@@ -224,6 +224,9 @@ def _read_pairs(s: Sentence, casts: list[Cast],
     return touched
 
 
+# A question asserts nothing: "One member asked whether any South African-made ammunition had
+# reached Israel".
+QUESTION = re.compile(r"\b(?:asked|asks|ask|wondered|questioned|inquired) (?:whether|if)\b|\?\s*$")
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")

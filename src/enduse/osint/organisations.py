@@ -11,7 +11,9 @@ from enduse.osint.gazetteer import country_mentions
 ORG_SUFFIX = (
     r"Defen[cs]e|Arms|Works|Ordnance|Trading|Trade Partners|Industries|Systems|Systemes|"
     r"Aerospace|Aerosystems|Aero|Group|Holding|Munitions|Engineering|Partners|Cargo|Lines|"
-    r"AG|Ltd\.?|Corporation|Wehrtechnik|Industry|Shipyards?|Dynamics|Technologies"
+    r"AG|Ltd\.?|Corporation|Wehrtechnik|Industry|Shipyards?|Dynamics|Technologies|Ammunition|"
+    r"Armaments?|Arsenal|Explosives|Missiles|Rockets|Optics|Electronics|Shipbuilding|Naval|"
+    r"Supplies|Solutions|Logistics|GmbH|Oy|AB|ASA?|Inc\.?|LLC|plc|JSC|S\.p\.A\.|SpA"
 )
 ORG = re.compile(rf"\b(?:[A-Z][\w-]+\s+){{1,4}}(?:{ORG_SUFFIX})\b(?:\s+(?:{ORG_SUFFIX})\b)*")
 KIND = r"(?:manufacturer|company|firm|producer|maker|arms maker|group|plant|enterprise|exporter)"

@@ -22,7 +22,8 @@ Role = Literal["supplier", "recipient", "intermediary", "speaker", "none"]
 SUPPLY_DEAL = (
     r"(?:signed|inked|struck|agreed|clinched) (?:a|an|the) (?:[\w$.,-]+ ){0,3}?(?:deal|contract|"
     r"agreement) to (?:export|sell|supply|deliver|provide)|(?:approved|authori[sz]ed|licensed|"
-    r"cleared|permitted) (?:the )?(?:export|exports|sale|sales|transfer|delivery|re-export)"
+    r"cleared|permitted) (?:the )?(?:export|exports|sale|sales|transfer|delivery|re-export)|"
+    r"complet(?:ed|es|ing) (?:the )?(?:delivery|deliveries|transfer|shipment|handover)"
 )
 SUPPLY = (
     rf"{SUPPLY_DEAL}|{alternation(SUPPLYING_VERBS + SUPPLY_NOUNS)}|"
@@ -79,7 +80,8 @@ RECIPIENT_AFTER = re.compile(
     r"troops|units|soldiers|air force|navy|border guard|junta|crews|fighters|defen[cs]e forces|"
     r"special forces|artillery units|coast guard|gendarmerie|marines|national guard|"
     r"militias?|rebels|presidential guard|navy|air defen[cs]e units?)\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
-    r"cooperation|exports?|spending|budget|materi[ae]l|industry|attach[eé]s?|parade))",
+    r"cooperation|exports?|spending|budget|materi[ae]l|industry|attach[eé]s?|parade|stocks?|"
+    r"stockpiles?|arsenals?|depots?|inventor(?:y|ies)|storage|surplus|warehouses?))",
     re.IGNORECASE,
 )
 BROKER_AFTER = re.compile(
@@ -88,7 +90,7 @@ BROKER_AFTER = re.compile(
 )
 INTERMEDIARY_BEFORE = re.compile(
     r"\b(?:through|via|across|transit(?:ing)?(?: through)?|by way of|in the name of|naming|named|"
-    r"warehouses? in|depots? in|(?:company|trader|firm|buyer|broker|house|"
+    r"warehouses? in|depots? in|(?:company|trader|firm|buyer|broker|house|dealer|distributor|importer|"
     r"forwarder|agent|intermediary|hub|stopover|airport|port) in|stopover in|"
     r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of)\s+"
     r"(?:the\s+)?(?:(?:port|airport|border|territory|city) of\s+)?(?:[\w-]+\s+)?$"
@@ -99,6 +101,8 @@ RECIPIENT_BEFORE = re.compile(
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"recovered (?:from|in)|documented in|photographed in|(?:seen|identified|observed) in|"
     r"in the (?:hands|possession|arsenals?|inventory) of|"
+    r"(?:in the (?:hands|possession) of|recovered from|documented (?:with|among)|used by|seized from|"
+    r"captured from) (?:[\w'’()-]+\s+){0,8}?(?:in|near)|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
     r"\s*(?:(?:the|a|an)\s+)?$|"
     r"\b(?:to|for|into|by)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}(?:(?i:forces|army|air force|navy|"
@@ -133,6 +137,17 @@ HOSTILE_AFTER = re.compile(
     r"^\s+(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|aggression|invasion|assaults?|shelling|"
     r"bombardment|threats?|incursions?)\b"
 )
+# "delivered rocket motors to Rheinland GmbH, a German missile manufacturer": the buyer is a
+# company of that state
+TO_COMPANY_BEFORE = re.compile(
+    r"\b(?:to|for)\s+(?:the\s+)?(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*\s*(?:\([^)]*\)\s*)?,\s+"
+    r"(?:a|an|the)\s+"
+    r"(?:[\w-]+\s+)?$"
+)
+# "secured an order from the Egyptian Ministry of Defence": an order comes from the buyer
+ORDER_FROM_BEFORE = re.compile(
+    r"\b(?:orders?|contracts?|tenders?|requirements?)\s+from\s+(?:the\s+)?$"
+)
 # "payments received from Russia": money moves the other way from goods
 PAYMENT_BEFORE = re.compile(
     r"\b(?:payments?|funds|funding|money|proceeds|loans?|credits?|cash|revenues?|invoices?|"
@@ -142,7 +157,8 @@ PAYMENT_BEFORE = re.compile(
 # signed an agreement with Romania": the other side of a company's deal buys.
 DEAL_WITH_BEFORE = re.compile(
     r"(?<!cooperation )(?<!partnership )(?<!security )(?<!trade )(?<!strategic )"
-    r"\b(?:deal|contract|agreement|order|accord) with\s+(?:the\s+)?(?:[\w-]+\s+){0,1}?$"
+    r"\b(?:deal|contract|agreement|order|accord)(?:\s+[\w-]+){0,3}?\s+with\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,1}?$"
 )
 CITY_TRADER_AFTER = re.compile(
     r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
@@ -241,6 +257,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "supplier", "the seller in the buyer's deal"
         elif DEAL_WITH_BEFORE.search(before) and not casts:
             role, cue = "recipient", "the buyer in a company's deal"
+        elif TO_COMPANY_BEFORE.search(before) and m.kind == "adjective":
+            role, cue = "recipient", "a company of that state buys"
+        elif ORDER_FROM_BEFORE.search(before):
+            role, cue = "recipient", "an order from its buyer"
         elif PAYMENT_BEFORE.search(before):
             role, cue = "none", "money, not goods, came from it"
         elif (
