@@ -70,8 +70,17 @@ def test_every_evidence_sentence_is_quoted_verbatim():
 
 @pytest.mark.parametrize(
     ("name", "floor"),
-    [("dev", 0.9), ("dev2", 0.85), ("dev3", 0.9), ("dev4", 0.85), ("dev5", 0.9), ("dev6", 0.8),
-     ("dev7", 0.85), ("dev8", 0.85), ("seed", 1.0)],  # fmt: skip
+    [
+        ("dev", 0.9),
+        ("dev2", 0.85),
+        ("dev3", 0.9),
+        ("dev4", 0.85),
+        ("dev5", 0.9),
+        ("dev6", 0.8),
+        ("dev7", 0.85),
+        ("dev8", 0.85),
+        ("seed", 1.0),
+    ],
 )
 def test_quality_does_not_fall_below_what_was_measured(name: str, floor: float):
     assert evaluate(REPORTS / name, as_json).figures()["pairs"]["f1"] >= floor
