@@ -154,3 +154,20 @@ def test_a_question_asserts_no_transfer() -> None:
     text = ("Committee meets\n\n"
             "One member asked whether any South African-made ammunition had reached Israel.")  # fmt: skip
     assert extract(text) == []
+
+
+def test_goods_moved_on_over_a_border_end_with_the_last_recipient() -> None:
+    text = ("Canada completes transfer\n\n"
+            "Canada had completed the transfer of 50 vehicles to Ukraine, with the last of them "
+            "shipped to Poland and driven across the border by Ukrainian crews.")  # fmt: skip
+    [t] = extract(text)
+    assert (t.supplier_country, t.recipient_country, t.intermediary_countries) == (
+        "CA", "UA", ["PL"])  # fmt: skip
+
+
+def test_another_transfers_cancellation_does_not_cancel_this_one() -> None:
+    text = ("Colombia news\n\n"
+            "Colombia signed a contract with Sweden's Norrland Aero for 16 jets. A contract with Israel's Galil Aero for spare parts was cancelled "
+            "after Colombia suspended purchases from Israel.")  # fmt: skip
+    status = {(t.supplier_country, t.recipient_country): t.status for t in extract(text)}
+    assert status[("SE", "CO")] == "planned"

@@ -127,3 +127,25 @@ def test_an_order_comes_from_the_buyer() -> None:
 def test_completing_a_transfer_supplies() -> None:
     roles = _roles("Canada had completed the transfer of 50 vehicles to Ukraine last week.")
     assert roles == {"CA": "supplier", "UA": "recipient"}
+
+
+def test_a_state_used_as_transit_and_a_place_within_a_state() -> None:
+    assert _roles("The evidence points to a delivery from Russia to Mali, with Guinea used as a "
+                  "transit country.")["GN"] == "intermediary"  # fmt: skip
+    roles = _roles("They were flown to Rzeszow in south-eastern Poland and handed over to "
+                   "Ukrainian military representatives.")  # fmt: skip
+    assert roles == {"PL": "recipient", "UA": "recipient"}  # the route folds Poland in later
+
+
+def test_a_port_where_goods_were_seized_or_transhipped_is_passed_through() -> None:
+    assert _roles("The shipment was due to be transhipped at Piraeus onto a vessel.") == {
+        "GR": "intermediary"}  # fmt: skip
+
+
+def test_a_sea_is_no_state() -> None:
+    assert _roles("The frigate sailed across the Indian Ocean from China.")["IN"] == "none"
+
+
+def test_the_declared_end_user_passes_the_goods_on() -> None:
+    text = "Export documents declared the end user as a Malaysian maintenance company."
+    assert _roles(text) == {"MY": "intermediary"}

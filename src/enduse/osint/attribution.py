@@ -65,7 +65,9 @@ NOT_DELIVERED = re.compile(
     r"terminat(?:ed|ion)|cancellation|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
     r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered|"
     r"collaps(?:ed|es|e)|fell (?:through|apart)|shelved|scrapped|(?:put )?on hold|suspended|"
-    r"revok(?:ed|es)|called off|vetoed|failed to (?:secure|obtain|find) (?:the )?(?:funding|"
+    r"revok(?:ed|es)|called off|vetoed|refus(?:ed|es|al)(?! to (?:comment|say|confirm|disclose|"
+    r"discuss|answer|elaborate|name|identify))|(?:licen[cs]e|permit) was denied|denied (?:an|the) "
+    r"(?:export )?(?:licen[cs]e|permit)|failed to (?:secure|obtain|find) (?:the )?(?:funding|"
     r"financing|money|licen[cs]es?))\b",
     re.IGNORECASE,
 )
@@ -76,7 +78,8 @@ PLANNED = re.compile(
     r"letter of intent|framework agreement|finalised a deal|finalized a deal|agreed to (?:buy|sell|"
     r"supply)|in the near future|set to (?:receive|buy|deliver)|first aircraft would arrive|"
     r"deliveries (?:are )?due|(?:on schedule|scheduled|due) for delivery|due to arrive|"
-    r"expected to arrive|will follow|awaits?|(?:contract|agreement|deal) to (?:supply|deliver|build)|"
+    r"expected to arrive|will follow|(?:expected|due|scheduled|set) to be (?:handed over|delivered|"
+    r"shipped|dispatched|received|transferred)|awaits?|(?:contract|agreement|deal) to (?:supply|deliver|build)|"
     r"with delivery in|due to (?:supply|deliver|be delivered|be dispatched)|(?:will|would) be "
     r"(?:dispatched|delivered|shipped|handed over|built|manufactured|produced|assembled)|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
     re.IGNORECASE,
@@ -86,7 +89,7 @@ CONFIRMED = re.compile(
     r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
     r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
     r"t(?:ook|aken) possession|inducted into service|accepted delivery|commissioned into service|"
-    r"the judgment|annual report|handover ceremony|(?:at|during) an? (?:[\w-]+ )?ceremony|"
+    r"the judgment|annual report(?![^.]{0,60}\b(?:no|not|none)\b)|handover ceremony|(?:at|during) an? (?:[\w-]+ )?ceremony|"
     r"gifted|(?:has|have|had) gifted|entered service|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,
@@ -109,13 +112,20 @@ _STOP_NAMES = {
 }  # fmt: skip
 
 
+_NOT_SOURCES = {
+    "it", "he", "she", "they", "we", "mp", "mps", "ammunition", "weapons", "arms", "rifles",
+    "shells", "drones", "missiles", "rockets", "vehicles", "munitions", "the goods", "goods",
+    "markings", "lot numbers", "images", "photographs", "records", "documents", "data",
+}  # fmt: skip
+
+
 def clean(np: str) -> str | None:
     np = AT_HEAD.sub("", np.strip(" ,.;:"))
     words = np.split()
     while words and words[0] in _STOP_NAMES:
         words = words[1:]
     np = " ".join(words)
-    if not np or np.lower() in {"it", "he", "she", "they", "we", "mp", "mps"} or len(np) < 2:
+    if not np or np.lower() in _NOT_SOURCES or len(np) < 2:
         return None
     if re.fullmatch(r"(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|"
                     r"September|October|November|December|\d+)", np):  # fmt: skip
@@ -182,8 +192,8 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
     around = " ".join(context)
     if NOT_DELIVERED.search(text):
         return "not_delivered"
-    if PLANNED.search(text):
-        return "planned"
+    if PLANNED.search(text) and not DELIVERED_NOW.search(text):
+        return "planned"  # "took delivery of the second batch ... the remainder are to be built"
     if NOT_DELIVERED.search(around) and not CONFIRMED.search(text):
         return "not_delivered"
     confirmed = first_party or any(
@@ -200,6 +210,13 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
     return "alleged"
 
 
+# Goods have changed hands, whatever remains to come.
+DELIVERED_NOW = re.compile(
+    r"\b(?:t(?:ook|aken) delivery|(?:has|have|had) (?:now |already |so far )?received|"
+    r"(?:has|have|had) (?:now |already )?(?:taken|accepted) delivery|completed (?:the )?delivery|"
+    r"(?:was|were) handed over|(?:has|have|had) (?:been )?handed over|arrived (?:on|in|at|last)|"
+    r"(?:has|have|had) (?:now )?delivered)\b"
+)
 SIGNED_DEAL = re.compile(
     r"\b(?:signed|inked|concluded|clinched|struck|sealed|awarded) (?:a|an|the) (?:[\w$.,-]+ ){0,4}?"
     r"(?:deal|contract|agreement|order)\b(?! (?:signed|concluded) in)|"

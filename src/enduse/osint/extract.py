@@ -124,7 +124,11 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
                         v for v in via if v not in (pair.supplier, pair.recipient, *pair.via)
                     ]
     legs = _legs(pairs)
-    reading = _Reading(sentences, published, companies, casts_of, *_voices(sentences))
+    owners: dict[int, set[tuple[str, str]]] = {}
+    for key, pair in pairs.items():
+        for sentence in pair.sentences:
+            owners.setdefault(sentence.index, set()).add(key)
+    reading = _Reading(sentences, published, companies, casts_of, owners, *_voices(sentences))
     out = []
     for key, pair in pairs.items():
         if key in legs or not pair.sure:
@@ -174,8 +178,11 @@ def _read_pairs(s: Sentence, casts: list[Cast],
     recipients = _codes(casts, "recipient")
     via = _codes(casts, "intermediary")
     if len(recipients) > 1 and ONWARD.search(s.text) and not _joined(s.text, casts, "recipient"):
-        via += recipients[:-1]  # "to Romania ... for onward delivery to Ukraine"
-        recipients = recipients[-1:]
+        # "to Romania ... for onward delivery to Ukraine": the state named last is where the
+        # goods end ("shipped to Poland and driven across the border by Ukrainian crews")
+        last = [c.mention.code for c in casts if c.role == "recipient"][-1]
+        via += [r for r in recipients if r != last]
+        recipients = [last]
     if suppliers and not recipients and RECEIVING.search(s.text):
         recipients = [c for c in _codes(casts, "speaker") if c not in suppliers][
             :1
@@ -244,7 +251,7 @@ ONWARD = re.compile(
     r"\b(?:onward|then|on to|ended up|end up|turn(?:s|ed)? up|re-export\w*|passed on|from where|"
     r"later|before reaching|before crossing|before being|"
     r"diverted|final destination|declared|end-user certificate|instead|originally|recovered|"
-    r"documented|retransferred|re-transferred)\b",
+    r"documented|retransferred|re-transferred|across the border|overland)\b",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur)\b")
@@ -450,6 +457,7 @@ class _Reading:
     published: str | None
     companies: dict[str, str]
     casts_of: dict[int, list[Cast]]
+    owners: dict[int, set[tuple[str, str]]]  # the pairs each sentence is evidence of
     sayers_of: dict[int, list[str]]  # named sources per sentence, "the paper said" resolved
     named: list[str]  # every named source that does not only react, in order
     reacting: set[int]  # sentences whose voices only react
@@ -486,7 +494,14 @@ def _transfer(pair: _Pair, reading: _Reading) -> Transfer:
     evidence = [s.text for s in pair.sentences]
     clauses = [_clause_of(text, pair) for text in evidence]  # status is read from these
     paragraphs = {s.paragraph for s in pair.sentences}
-    context = [s.text for s in sentences if s.paragraph in paragraphs and s not in pair.sentences]
+    key = (pair.supplier, pair.recipient)
+    context = [  # the rest of its paragraphs, less what speaks of other transfers only
+        s.text
+        for s in sentences
+        if s.paragraph in paragraphs
+        and s not in pair.sentences
+        and not reading.owners.get(s.index, set()) - {key}
+    ]
     headline = sentences[0].text if sentences else ""
     claimants = _claimants(pair, reading)
     denied_by = _deniers(pair, reading)

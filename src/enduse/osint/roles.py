@@ -93,7 +93,27 @@ INTERMEDIARY_BEFORE = re.compile(
     r"warehouses? in|depots? in|(?:company|trader|firm|buyer|broker|house|dealer|distributor|importer|"
     r"forwarder|agent|intermediary|hub|stopover|airport|port) in|stopover in|"
     r"certificates? (?:issued )?(?:for|from)|end users? (?:was|were|in)|declared|cover of)\s+"
-    r"(?:the\s+)?(?:(?:port|airport|border|territory|city) of\s+)?(?:[\w-]+\s+)?$"
+    r"(?:the\s+)?(?:(?:port|airport|border|territory|city) of\s+)?(?:[\w-]+\s+)?$|"
+    r"\bend[- ]users? (?:as|was|were|named as|listed as)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$"
+)
+# Where a ship or an aircraft stopped on the way: "transhipped at Piraeus", "seized at the
+# port of Constanta" (a place, not a party).
+STOPPED_AT_BEFORE = re.compile(
+    r"\b(?:(?:at|in) the (?:port|airport|harbou?r|terminal|airfield) of|(?:transhipped|"
+    r"transshipped|trans-shipped|unloaded|offloaded|refuell?ed|stopped|seized|intercepted|"
+    r"inspected|impounded|detained|held|landed|docked|stopover) (?:at|in))\s+$"
+)
+# "Guinea used as a transit country", "with Egypt serving as a staging post"
+TRANSIT_AFTER = re.compile(
+    r"^\s+(?:(?:was|is|were|being)\s+)?(?:used\s+|serving\s+|acting\s+)?as\s+(?:an?\s+|the\s+)?"
+    r"(?:transit|transhipment|trans-shipment|staging|logistics|re-export)\b"
+)
+# "the Indian Ocean", "the Arabian Sea": a sea, not a state
+GEOGRAPHY_AFTER = re.compile(r"^\s+(?:Ocean|Sea|Gulf|Straits?|Peninsula|Basin|Channel)\b")
+# "flown to Rzeszow in south-eastern Poland": the state takes the place's part
+PLACE_IN_BEFORE = re.compile(
+    r"(?:[A-Z][\w'’-]+\s+){1,3}in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|"
+    r"southern|eastern|western|[a-z]+-[a-z]+)\s+)?$"
 )
 RECIPIENT_BEFORE = re.compile(
     r"(?:\bto|\binto|\bfor|\bon to|\bonward to|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
@@ -105,7 +125,7 @@ RECIPIENT_BEFORE = re.compile(
     r"captured from) (?:[\w'’()-]+\s+){0,8}?(?:in|near)|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
     r"\s*(?:(?:the|a|an)\s+)?$|"
-    r"\b(?:to|for|into|by)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}(?:(?i:forces|army|air force|navy|"
+    r"\b(?:to|for|into|by)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+|and\s+){0,6}(?:(?i:forces|army|air force|navy|"
     r"coast guard|military|gendarmerie|marines|national guard|ministry of defen[cs]e|"
     r"armed forces|defen[cs]e forces|border guard))\s+of\s+(?:the\s+)?$"
 )
@@ -121,7 +141,7 @@ SUPPLIER_BEFORE = re.compile(
 )
 PREPOSITION_BEFORE = re.compile(
     r"\b(?:to|from|in|of|for|via|through|with|by|at|on|into|across|against|between|about|"
-    r"over|near|toward|towards|than|under|after|before|as|named|naming)\s+(?:the\s+)?"
+    r"over|near|toward|towards|than|under|named|naming)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west|central|eastern|western|northern|southern|[a-z]+-[a-z]+)\s+)?$"
 )
 OFFICE_OF_BEFORE = re.compile(
@@ -222,13 +242,29 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
         before, after = sentence[max(0, m.start - 200) : m.start], sentence[m.end : m.end + 200]
         role: Role = "none"
         cue = ""
-        if m.kind == "city":  # a port or an airport: a place goods pass, never an actor...
+        place_in = PLACE_IN_BEFORE.search(before) if m.kind == "name" else None
+        if GEOGRAPHY_AFTER.match(after):
+            role, cue = "none", "a sea or a strait"
+        elif TRANSIT_AFTER.match(after):
+            role, cue = "intermediary", "named as the transit state"
+        elif (
+            place_in
+            and m.kind != "city"
+            and (
+                INTERMEDIARY_BEFORE.search(before[: place_in.start()])
+                or STOPPED_AT_BEFORE.search(before[: place_in.start()])
+            )
+        ):
+            role, cue = "intermediary", "a place there the goods passed"
+        elif place_in and m.kind != "city" and RECIPIENT_BEFORE.search(before[: place_in.start()]):
+            role, cue = "recipient", "a place there the goods went to"
+        elif m.kind == "city":  # a port or an airport: a place goods pass, never an actor...
             nxt = next((t for t in triggers if t.start() >= m.end), None)
             if CITY_TRADER_AFTER.match(after) and nxt is not None and nxt.group("supply") \
                     and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
                     and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
                 role, cue = "supplier", "a trader of that city ships"  # ...but its traders are
-            elif INTERMEDIARY_BEFORE.search(before):
+            elif INTERMEDIARY_BEFORE.search(before) or STOPPED_AT_BEFORE.search(before):
                 role, cue = "intermediary", "transit through its port or airport"
             elif SUPPLIER_BEFORE.search(before):
                 role, cue = "supplier", "from its port"
