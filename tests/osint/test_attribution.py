@@ -80,3 +80,9 @@ def test_an_embassy_in_a_capital_is_one_name() -> None:
     text = ("The Embassy of the Republic of Kazakhstan in the United Kingdom on Tuesday rejected "
             "a report that Kazakhstan had shipped vehicles to Russia.")  # fmt: skip
     assert deniers(text) == ["Embassy of the Republic of Kazakhstan in the United Kingdom"]
+
+
+def test_who_says_it_rejected_a_report_denies() -> None:
+    text = "Serbia's Ministry of Foreign Affairs said on Friday that it rejected a report."
+    assert deniers(text) == ["Serbia's Ministry of Foreign Affairs"]
+    assert deniers("Claims denied") == []  # a headline's noun is no one

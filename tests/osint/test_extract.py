@@ -171,3 +171,12 @@ def test_another_transfers_cancellation_does_not_cancel_this_one() -> None:
             "after Colombia suspended purchases from Israel.")  # fmt: skip
     status = {(t.supplier_country, t.recipient_country): t.status for t in extract(text)}
     assert status[("SE", "CO")] == "planned"
+
+
+def test_who_rejects_a_transfer_is_not_its_claimant() -> None:
+    text = ("Claims denied\n\n"
+            "Serbia's Ministry of Foreign Affairs said on Friday that it rejected a report that "
+            "Serbian rockets had been delivered to Sudan. Conflict Materiel Watch said the "
+            "rockets had reached Sudan.")  # fmt: skip
+    [t] = extract(text)
+    assert t.claimants[0] == "Conflict Materiel Watch"

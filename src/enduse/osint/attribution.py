@@ -116,6 +116,7 @@ _NOT_SOURCES = {
     "it", "he", "she", "they", "we", "mp", "mps", "ammunition", "weapons", "arms", "rifles",
     "shells", "drones", "missiles", "rockets", "vehicles", "munitions", "the goods", "goods",
     "markings", "lot numbers", "images", "photographs", "records", "documents", "data",
+    "claims", "reports", "allegations", "accusations", "rumours", "rumors",
 }  # fmt: skip
 
 
@@ -155,8 +156,15 @@ def sayers(sentence: str) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(out)))
 
 
+# "the ministry said that it rejected the report": the one who says denies
+SAID_IT_DENIED = re.compile(
+    r"\b(?:it|they)\s+(?:had\s+|has\s+|have\s+)?(?:firmly\s+|categorically\s+|strongly\s+)?"
+    r"(?:rejected|rejects|denied|denies|dismissed|dismisses|refuted|refutes)\b"
+)
+
+
 def deniers(sentence: str) -> list[str]:
-    out = []
+    out = [name for name in sayers(sentence)[:1] if SAID_IT_DENIED.search(sentence)]
     for m in DENY.finditer(sentence):
         if NOT_DENIAL_OBJECT.match(sentence[m.end() :]):
             continue

@@ -431,8 +431,9 @@ def _first_party(pair: _Pair, companies: dict[str, str]) -> bool:
     Forces said it had taken delivery", "the company said it had shipped ... to Poland"."""
     parties = {pair.supplier, pair.recipient}
     for s in pair.sentences:
-        if not at.PAST_DELIVERY.search(s.text) or at.HEDGE.search(s.text):
-            continue
+        if not at.PAST_DELIVERY.search(s.text) or at.HEDGE.search(s.text) \
+                or at.deniers(s.text):  # fmt: skip
+            continue  # "said it rejected a report that rockets had been delivered"
         for name in at.sayers(s.text):
             if companies and re.fullmatch(
                 r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I
@@ -516,6 +517,8 @@ def _transfer(pair: _Pair, reading: _Reading) -> Transfer:
                           first_party=_first_party(pair, companies))  # fmt: skip
     if status == "denied":
         claimants = []
+    elif status != "partly_confirmed":  # who rejects the transfer does not assert it
+        claimants = [c for c in claimants if not any(c in d or d in c for d in denied_by)]
     found_items: list[Item] = []
     for text in evidence:
         found_items += [i for i in items(text) if i not in found_items]
