@@ -86,3 +86,17 @@ def test_who_says_it_rejected_a_report_denies() -> None:
     text = "Serbia's Ministry of Foreign Affairs said on Friday that it rejected a report."
     assert deniers(text) == ["Serbia's Ministry of Foreign Affairs"]
     assert deniers("Claims denied") == []  # a headline's noun is no one
+
+
+def test_a_title_and_the_name_beside_it_are_one_source() -> None:
+    text = ("The frigates arrived, the Military Spokesman of the Egyptian Armed Forces, Colonel "
+            "Tamer El-Gohary, said on Thursday.")  # fmt: skip
+    assert sayers(text) == [
+        "Military Spokesman of the Egyptian Armed Forces, Colonel Tamer El-Gohary"]  # fmt: skip
+
+
+def test_goods_received_in_a_ceremony_and_a_sale_approved() -> None:
+    assert status_of(["The ships were received by the Egyptian Navy."], [], "", False, False) \
+        == "confirmed"  # fmt: skip
+    text = "The State Department has approved the possible sale to Taiwan of 60 launchers."
+    assert status_of([text], [], "", False, False) == "planned"

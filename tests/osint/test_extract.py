@@ -180,3 +180,18 @@ def test_who_rejects_a_transfer_is_not_its_claimant() -> None:
             "rockets had reached Sudan.")  # fmt: skip
     [t] = extract(text)
     assert t.claimants[0] == "Conflict Materiel Watch"
+
+
+def test_a_supplier_s_flat_denial_and_an_envoy_s_travels_are_no_transfers() -> None:
+    text = ("Belgrade responds\n\n"
+            '"Serbia has not exported, and will not export, a single bullet to Ukraine or to '
+            'Russia," the minister said. Beijing sent its special envoy to Kyiv and Moscow.')  # fmt: skip
+    assert extract(text) == []
+
+
+def test_the_supplier_of_one_sentence_meets_its_recipient_in_the_next() -> None:
+    text = ("Seizure\n\n"
+            "In May, 120,000 rounds purchased from the Minsk-based exporter Polesie were held at "
+            "the port of Colon. The cargo was confiscated and has never reached Venezuela.")  # fmt: skip
+    assert [(t.supplier_country, t.recipient_country, t.status) for t in extract(text)] == [
+        ("BY", "VE", "not_delivered")]  # fmt: skip

@@ -149,3 +149,15 @@ def test_a_sea_is_no_state() -> None:
 def test_the_declared_end_user_passes_the_goods_on() -> None:
     text = "Export documents declared the end user as a Malaysian maintenance company."
     assert _roles(text) == {"MY": "intermediary"}
+
+
+def test_according_to_a_state_s_command_is_no_destination() -> None:
+    text = "According to US Central Command, sailors seized Iranian-made missile parts."
+    assert _roles(text)["US"] != "recipient"
+
+
+def test_goods_entered_service_with_its_forces_and_an_exporter_based_in_a_capital() -> None:
+    assert _roles("Chinese-built jets have entered service with the Pakistan Air Force.") == {
+        "CN": "supplier", "PK": "recipient"}  # fmt: skip
+    assert _roles("Ammunition purchased from the Minsk-based exporter Polesie was held.") == {
+        "BY": "supplier"}  # fmt: skip

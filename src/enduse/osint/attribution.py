@@ -64,6 +64,7 @@ NOT_DELIVERED = re.compile(
     r"seiz(?:ed|e|ing)(?! (?:power|control|territory|the initiative))|intercept(?:ed|ion)|"
     r"terminat(?:ed|ion)|cancellation|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
     r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered|"
+    r"confiscat(?:ed|ion)|never (?:reached|arrived)|(?:did not|failed to) (?:reach|arrive)|"
     r"collaps(?:ed|es|e)|fell (?:through|apart)|shelved|scrapped|(?:put )?on hold|suspended|"
     r"revok(?:ed|es)|called off|vetoed|refus(?:ed|es|al)(?! to (?:comment|say|confirm|disclose|"
     r"discuss|answer|elaborate|name|identify))|(?:licen[cs]e|permit) was denied|denied (?:an|the) "
@@ -78,7 +79,7 @@ PLANNED = re.compile(
     r"letter of intent|framework agreement|finalised a deal|finalized a deal|agreed to (?:buy|sell|"
     r"supply)|in the near future|set to (?:receive|buy|deliver)|first aircraft would arrive|"
     r"deliveries (?:are )?due|(?:on schedule|scheduled|due) for delivery|due to arrive|"
-    r"expected to arrive|will follow|(?:expected|due|scheduled|set) to be (?:handed over|delivered|"
+    r"expected to arrive|will follow|approved (?:the |a )?(?:possible |proposed )?(?:sale|export)|(?:expected|due|scheduled|set) to be (?:handed over|delivered|"
     r"shipped|dispatched|received|transferred)|awaits?|(?:contract|agreement|deal) to (?:supply|deliver|build)|"
     r"with delivery in|due to (?:supply|deliver|be delivered|be dispatched)|(?:will|would) be "
     r"(?:dispatched|delivered|shipped|handed over|built|manufactured|produced|assembled)|authori[sz]ed (?:\S+ ){1,4}to export|(?:was|were) authori[sz]ed\b|deliveries (?:are )?(?:scheduled|expected)|delivery (?:is )?(?:scheduled|expected))\b",
@@ -90,7 +91,8 @@ CONFIRMED = re.compile(
     r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
     r"t(?:ook|aken) possession|inducted into service|accepted delivery|commissioned into service|"
     r"the judgment|annual report(?![^.]{0,60}\b(?:no|not|none)\b)|handover ceremony|(?:at|during) an? (?:[\w-]+ )?ceremony|"
-    r"gifted|(?:has|have|had) gifted|entered service|delivered \d+|said (?:on \w+day )?(?:it|that it) "
+    r"gifted|(?:has|have|had) gifted|entered service|(?:was|were) received by|arrived at|"
+    r"(?:was|were) inducted|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,
 )
@@ -140,6 +142,9 @@ def sayers(sentence: str) -> list[str]:
     out: list[tuple[int, str]] = []
     for m in SAYER.finditer(sentence):
         name = clean(m.group("np"))
+        apposition = m.group("gap").strip(" ,")
+        if name and m.group("gap").lstrip().startswith(",") and re.match(r"[A-Z]", apposition):
+            name = f"{name}, {apposition}"  # "the Military Spokesman, Colonel Tamer El-Gohary,"
         if name:
             out.append((m.start(), name))
     for m in INVERTED.finditer(sentence):

@@ -110,11 +110,16 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
     own_words = in_own_words(sentences)
     casts_of = {s.index: cast(s.text) for s in sentences}
     last: list[_Pair] = []
+    pending: tuple[int, str] | None = None  # a supplier whose recipient the next sentence names
     for s in sentences:
         casts = casts_of[s.index]
         statistic = STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)
         if not statistic and (triggered(s.text) or TRANSIT.search(s.text)) and (casts or companies):
-            touched = _read_pairs(s, casts, pairs, companies, voice, own_words)
+            before_it = pending[1] if pending and pending[0] == s.index - 1 else None
+            touched = _read_pairs(s, casts, pairs, companies, voice, own_words, before_it)
+            suppliers = _codes(casts, "supplier")
+            if suppliers and not _codes(casts, "recipient") and not touched:
+                pending = (s.index, suppliers[0])
             if touched:
                 last = touched
             elif last and s.index - last[0].sentences[-1].index <= 3:
@@ -157,14 +162,17 @@ def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[st
 
 def _read_pairs(s: Sentence, casts: list[Cast],
                 pairs: dict[tuple[str, str], _Pair], companies: dict[str, str],
-                voice: str | None, own_words: bool = False) -> list[_Pair]:  # fmt: skip
+                voice: str | None, own_words: bool = False,
+                pending: str | None = None) -> list[_Pair]:  # fmt: skip
     clauses = _clauses_of(s.text, casts)
     if len(clauses) > 1:  # "X sent ... to Y, while Z shipped ... to W": two transfers
         touched: list[_Pair] = []
         for part in clauses:
-            touched += _read_pairs(s, part, pairs, companies, voice, own_words)
+            touched += _read_pairs(s, part, pairs, companies, voice, own_words, pending)
         return touched
-    if NO_DEAL.search(s.text) or QUESTION.search(s.text):
+    if NO_DEAL.search(s.text) or QUESTION.search(s.text) or DENIED_OUTRIGHT.search(s.text):
+        return []
+    if PEOPLE_SENT.search(s.text) and not triggered(PEOPLE_SENT.sub(" ", s.text)):
         return []  # "marketed the type to Malaysia and Thailand, but neither has placed an order"
     suppliers = _codes(casts, "supplier")
     if not suppliers and SPEAKER_SUPPLIED.search(s.text):
@@ -209,6 +217,9 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         known = [k[0] for k in reversed(list(pairs)) if k[1] in recipients and
                  pairs[k].sentences and s.index - pairs[k].sentences[-1].index <= 2]  # fmt: skip
         suppliers = known[:1]
+        if not suppliers and pending and pending not in recipients:
+            suppliers = [pending]  # "ammunition purchased from a Minsk-based exporter was held at
+            # Colon ..." then "The cargo ... has never reached Venezuela"
         if not suppliers:  # "Halla said the Croatian Army had taken delivery of ...": the maker
             suppliers = [c for c in _speaking_companies(s.text, companies) if c not in recipients][
                 :1
@@ -234,6 +245,19 @@ def _read_pairs(s: Sentence, casts: list[Cast],
 # A question asserts nothing: "One member asked whether any South African-made ammunition had
 # reached Israel".
 QUESTION = re.compile(r"\b(?:asked|asks|ask|wondered|questioned|inquired) (?:whether|if)\b|\?\s*$")
+# "Serbia has not exported, and will not export, a single bullet to Ukraine": a denial in the
+# supplier's words names no transfer (the claim it answers does, elsewhere)
+DENIED_OUTRIGHT = re.compile(
+    r"\b(?:has|have|had|did|does|do|will|would)\s+not\s+(?:\w+\s+){0,1}?(?:export(?:ed)?|sold|"
+    r"sell|suppl(?:y|ied)|sen[dt]|deliver(?:ed)?|transferr?(?:ed)?|ship(?:ped)?)\b"
+    r"(?=[^.]{0,80}\b(?:a single|any)\b)"
+)
+# "sent its special envoy to Kyiv, Moscow and European capitals": diplomacy, not goods
+PEOPLE_SENT = re.compile(
+    r"\b(?:sent|send|sends|sending|dispatched|dispatch)\s+(?:its\s+|their\s+|an?\s+|the\s+)?"
+    r"(?:special\s+|senior\s+|high-level\s+)?(?:envoys?|delegations?|diplomats?|ministers?|"
+    r"observers?|representatives?|condolences|messages?|letters?)\b"
+)
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
@@ -305,7 +329,7 @@ RECEIVING = re.compile(
 # today that it", "has also".
 LEAD_IN = re.compile(
     r"^\s*(?:Co\.,?\s*Ltd\.?\s*)?(?:\([^)]*\)\s*|,[^,]{0,80},\s*)?"
-    r"(?:(?:has|have|had|also|then|it|that|today|(?:announced|said|says|confirmed)(?: on \w+day)?)"
+    r"(?:(?:has|have|had|also|then|it|that|today|to|(?:announced|said|says|confirmed)(?: on \w+day)?)"
     r"\s+|,\s*)*"
 )
 COMPANY_SUPPLY = re.compile(
@@ -510,7 +534,9 @@ def _transfer(pair: _Pair, reading: _Reading) -> Transfer:
     headline_denial = bool(head_cast) and head_cast[0].mention.code == pair.supplier
     if any(c.mention.code in (pair.supplier, pair.recipient) for c in head_cast) \
             and at.NOT_DELIVERED.search(headline):  # fmt: skip
-        context = [*context, headline]  # "Romanian customs seize rifles bound for Libya"
+        # "Romanian customs seize rifles bound for Libya"; of "Navy receives frigates; German
+        # contract cancelled", the part about this pair
+        context = [*context, _clause_of(headline, pair)]
     status = at.status_of(clauses, context, headline, bool(denied_by),
                           claimed=any(c not in denied_by for c in claimants),
                           headline_denial=headline_denial,

@@ -20,14 +20,24 @@ from lemminflect import getAllInflections, getAllInflectionsOOV
 SUPPLY_VERBS = (
     "supply", "ship", "deliver", "export", "re-export", "sell", "resell", "send", "transfer",
     "retransfer", "re-transfer", "provide", "smuggle", "truck", "donate", "dispatch", "despatch",
-    "furnish", "channel", "funnel", "airlift", "reroute", "re-route", "divert", "forward",
+    "furnish", "channel", "funnel", "airlift", "reroute", "re-route", "divert", "bring",
     "consign", "ferry", "tranship", "transship", "trans-ship", "gift", "lend", "traffic",
     "transport", "convey", "contribute", "offload", "on-sell", "re-sell", "ship out",
     "hand over", "pass on", "sell on", "give", "equip", "outfit",
 )  # fmt: skip
 # Verbs too common in other senses to stand alone: "the minister flew to Paris", "carried
 # out strikes", "loaded the dice". Only the forms that speak of goods are kept.
-SUPPLY_FORMS = ("flown", "flown in", "loaded", "carried", "routed", "diverted", "moved")
+SUPPLY_FORMS = (
+    "flown",
+    "flown in",
+    "loaded",
+    "carried",
+    "routed",
+    "diverted",
+    "moved",
+    "forwarded",
+    "forwarding",
+)  # "put forward a plan" is no transfer
 # The goods become the recipient's: "Y bought ... from X", "Y took delivery of".
 RECEIVE_VERBS = (
     "receive", "buy", "procure", "purchase", "acquire", "order", "import", "obtain", "source",

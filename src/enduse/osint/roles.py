@@ -40,7 +40,7 @@ RECEIVE = (
 MOVE = (
     r"reach(?:ed|es|ing)?|end(?:ed)? up|turn(?:ed)? up|surfaced|resurfaced|(?:was|were|been) found|"
     r"recovered|documented|photographed|(?:was|were|been) (?:seen|identified|observed)|"
-    r"arriv(?:e|ed|es|ing)|bound for|cargo flights?|"
+    r"arriv(?:e|ed|es|ing)|bound for|cargo flights?|entered service|"
     r"end-user certificates?|transit"
 )
 TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
@@ -116,7 +116,8 @@ PLACE_IN_BEFORE = re.compile(
     r"southern|eastern|western|[a-z]+-[a-z]+)\s+)?$"
 )
 RECIPIENT_BEFORE = re.compile(
-    r"(?:\bto|\binto|\bfor|\bon to|\bonward to|bound for|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
+    r"(?:(?<![Aa]ccording )\bto|\binto|\bfor|\bon to|\bonward to|bound for|(?:entered|into|in) "
+    r"service with|inducted into|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
     r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
     r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"recovered (?:from|in)|documented in|photographed in|(?:seen|identified|observed) in|"
@@ -180,6 +181,16 @@ DEAL_WITH_BEFORE = re.compile(
     r"\b(?:deal|contract|agreement|order|accord)(?:\s+[\w-]+){0,3}?\s+with\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,1}?$"
 )
+MAKER_AFTER = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:exporters?|manufacturers?|makers?|producers?|factory|plant|"
+    r"shipyards?|shipbuilders?|arms makers?)\b"
+)
+# "sent its special envoy to Kyiv": people and words travel, not goods
+PEOPLE_AFTER = re.compile(
+    r"^\s+(?:its\s+|their\s+|an?\s+|the\s+)?(?:special\s+|senior\s+|high-level\s+)?(?:envoys?|"
+    r"delegations?|diplomats?|ministers?|observers?|representatives?|condolences|messages?|"
+    r"letters?|greetings|signals?|invitations?)\b"
+)
 CITY_TRADER_AFTER = re.compile(
     r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
     r"brokers?|manufacturers?|makers?|exporters?|shipbuilders?)\b"
@@ -197,7 +208,7 @@ ORG_AFTER = re.compile(
 # pledged troops").
 OWN_FORCES = re.compile(r"^(?:'s|’s|\s+[A-Z][\w-]*)\s*")
 ACTING = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:(?:forces|troops|units|personnel|crews)\s+)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:[\w-]+\s+){0,2}(?:forces|troops|units|personnel|crews)\s+)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
     r"fire|attack|intercept|stop|left|fought|withdrew|withdrawn|took|went|struck|shot|began|won|"
     r"lost|held|ran|led|met|came|drove|kept|fled|overran|hit|seized|leave|withdraw|fight)\b(?: delivery)?)"
 )
@@ -275,6 +286,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
                     and _clause_between(sentence, m.end, nxt.start()):  # fmt: skip
                 role, cue = "supplier", "a company there ships"
+            elif not after.startswith("-registered") and MAKER_AFTER.match(
+                re.sub(r"^-\w+", "", after)
+            ):
+                role, cue = "supplier", "a maker based there"
             elif not after.startswith("-registered") and BROKER_AFTER.match(
                 re.sub(r"^-\w+", "", after)
             ):  # a Zagreb-based trading house handles the goods; a Cyprus-registered one, papers
@@ -289,6 +304,12 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "intermediary", "transit, trader or declared end user"
         elif END_USER_AFTER.match(after):
             role, cue = "intermediary", "its firm was named as the end user"
+        elif (
+            DEAL_WITH_BEFORE.search(before)
+            and m.kind == "adjective"
+            and PRODUCER_AFTER.match(after)
+        ):
+            role, cue = "supplier", "the maker in a deal"
         elif DEAL_WITH_BEFORE.search(before) and any(c.role == "recipient" for c in casts):
             role, cue = "supplier", "the seller in the buyer's deal"
         elif DEAL_WITH_BEFORE.search(before) and not casts:
@@ -358,6 +379,7 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
                     nxt.group("supply")
                     and SUBJECT_SUPPLY.fullmatch(word)
                     and not _noun_use(sentence, nxt)
+                    and not PEOPLE_AFTER.match(sentence[nxt.end() :])
                 ):
                     role, cue = "supplier", "subject of " + word
                 elif nxt.group("receive") and SUBJECT_RECEIVE.fullmatch(word):
