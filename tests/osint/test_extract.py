@@ -79,6 +79,7 @@ def test_every_evidence_sentence_is_quoted_verbatim():
         ("dev6", 0.8),
         ("dev7", 0.85),
         ("dev8", 0.85),
+        ("dev9", 0.85),
         ("seed", 1.0),
     ],
 )
