@@ -30,7 +30,7 @@ from enduse.osint.sentences import split_sentences
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE.parent / "tests" / "osint" / "reports"
-SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "held_out", "seed")
+SETS = ("dev", *(f"dev{n}" for n in range(2, 11)), "held_out", "seed")
 WORDS = 500
 BLOCKS = 7
 TARGET_F1 = 0.85

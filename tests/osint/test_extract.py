@@ -80,6 +80,7 @@ def test_every_evidence_sentence_is_quoted_verbatim():
         ("dev7", 0.85),
         ("dev8", 0.85),
         ("dev9", 0.85),
+        ("dev10", 0.85),
         ("seed", 1.0),
     ],
 )
@@ -196,3 +197,9 @@ def test_the_supplier_of_one_sentence_meets_its_recipient_in_the_next() -> None:
             "the port of Colon. The cargo was confiscated and has never reached Venezuela.")  # fmt: skip
     assert [(t.supplier_country, t.recipient_country, t.status) for t in extract(text)] == [
         ("BY", "VE", "not_delivered")]  # fmt: skip
+
+
+def test_semicolons_part_independent_clauses() -> None:
+    text = ("Bulletin: Riyadh turns to Brazil; Ankara hands over vehicles in Mogadishu\n\n"
+            "Nothing else happened.")  # fmt: skip
+    assert ("TR", "BR") not in {(t.supplier_country, t.recipient_country) for t in extract(text)}

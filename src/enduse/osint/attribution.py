@@ -91,7 +91,7 @@ CONFIRMED = re.compile(
     r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
     r"t(?:ook|aken) possession|inducted into service|accepted delivery|commissioned into service|"
     r"the judgment|annual report(?![^.]{0,60}\b(?:no|not|none)\b)|handover ceremony|(?:at|during) an? (?:[\w-]+ )?ceremony|"
-    r"gifted|(?:has|have|had) gifted|entered service|(?:was|were) received by|arrived at|"
+    r"gifted|(?:has|have|had) gifted|entered service|(?:was|were) received by|"
     r"(?:was|were) inducted|delivered \d+|said (?:on \w+day )?(?:it|that it) "
     r"had (?:delivered|received|supplied))\b",
     re.IGNORECASE,

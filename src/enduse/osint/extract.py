@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from enduse.osint import attribution as at
+from enduse.osint.anaphora import described_states
 from enduse.osint.dates import report_date, transfer_date
 from enduse.osint.gazetteer import country_mentions
 from enduse.osint.items import Item, items
@@ -109,6 +110,12 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
     voice = document_voice(sentences, companies)
     own_words = in_own_words(sentences)
     casts_of = {s.index: cast(s.text) for s in sentences}
+    described = described_states(
+        sentences, {i: {c.mention.start: c.role for c in cs} for i, cs in casts_of.items()}
+    )
+    for s in sentences:  # "the kingdom", "the junta": cast again with the states they stand for
+        if len(described[s.index]) != len(casts_of[s.index]):
+            casts_of[s.index] = cast(s.text, described[s.index])
     last: list[_Pair] = []
     pending: tuple[int, str] | None = None  # a supplier whose recipient the next sentence names
     for s in sentences:
@@ -175,6 +182,8 @@ def _read_pairs(s: Sentence, casts: list[Cast],
     if PEOPLE_SENT.search(s.text) and not triggered(PEOPLE_SENT.sub(" ", s.text)):
         return []  # "marketed the type to Malaysia and Thailand, but neither has placed an order"
     suppliers = _codes(casts, "supplier")
+    if not suppliers and LICENSING.search(s.text):
+        suppliers = _codes(casts, "speaker")[:1]  # the state that licenses the export sells
     if not suppliers and SPEAKER_SUPPLIED.search(s.text):
         suppliers = _codes(casts, "speaker")[:1]  # "Norway's government said it had handed over"
     if not suppliers:
@@ -256,7 +265,8 @@ DENIED_OUTRIGHT = re.compile(
 PEOPLE_SENT = re.compile(
     r"\b(?:sent|send|sends|sending|dispatched|dispatch)\s+(?:its\s+|their\s+|an?\s+|the\s+)?"
     r"(?:special\s+|senior\s+|high-level\s+)?(?:envoys?|delegations?|diplomats?|ministers?|"
-    r"observers?|representatives?|condolences|messages?|letters?)\b"
+    r"observers?|representatives?|condolences|messages?|letters?|troops|soldiers|forces|"
+    r"personnel|peacekeepers|advisers|advisors|instructors|mercenaries)\b"
 )
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
@@ -269,6 +279,10 @@ NO_DEAL = re.compile(
 SPEAKER_SUPPLIED = re.compile(
     r"\bsaid (?:on \w+day )?(?:that )?it (?:had|has) (?:\w+ )?(?:delivered|handed over|supplied|"
     r"shipped|sent|donated|exported|transferred)\b"
+)
+LICENSING = re.compile(
+    r"\b(?:refused|granted|issued|approved|revoked|denied|blocked|suspended|cancell?ed)\b[^.]{0,40}"
+    r"\bexport (?:licen[cs]es?|permits?|authori[sz]ations?)\b"
 )
 BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} from\b")
 ONWARD = re.compile(
@@ -406,7 +420,11 @@ def _clauses_of(sentence: str, casts: list[Cast]) -> list[list[Cast]]:
     bounds = [0, *breaks, len(sentence)]
     parts = [[c for c in casts if a <= c.mention.start < b] for a, b in itertools.pairwise(bounds)]
     complete = [p for p in parts if {"supplier", "recipient"} <= {c.role for c in p}]
-    return complete if len(complete) > 1 else [casts]
+    if len(complete) > 1:
+        return complete
+    if sentence.count("; ") == len(breaks):  # semicolons part independent clauses: "Riyadh
+        return [p for p in parts if p]  # turns to Brazil; Ankara hands over vehicles in ..."
+    return [casts]
 
 
 def _joined(sentence: str, casts: list[Cast], role: str) -> bool:

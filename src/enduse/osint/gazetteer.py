@@ -23,7 +23,8 @@ Kind = Literal["name", "adjective", "capital", "group", "city"]
 GROUPS = {
     "Houthis": "YE", "Houthi": "YE", "Hezbollah": "LB", "Libyan National Army": "LY",
     "Rapid Support Forces": "SD", "RSF": "SD", "SAF": "SD", "Tatmadaw": "MM", "Taliban": "AF",
-    "FAMa": "ML", "Ansar Allah": "YE",
+    "FAMa": "ML", "Ansar Allah": "YE", "M23": "CD", "Fano": "ET", "al-Shabaab": "SO",
+    "Al-Shabaab": "SO",
 }  # fmt: skip
 # Regions a report names for where goods turned up, counted as their state.
 REGIONS = {"Darfur": "SD", "Donbas": "UA", "Donbass": "UA", "Tigray": "ET", "Idlib": "SY",

@@ -33,14 +33,14 @@ SUPPLY = (
 )
 RECEIVE = (
     rf"{alternation(RECEIVING_VERBS)}|orders|purchases|"
-    r"(?:signed|inked) (?:a|an|the) (?:\$?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
+    r"(?:signed|inked) (?:a|an|the) (?:[$€£¥]?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
     r"awarded|awards|award|exercised (?:an|the|its) options?|placed (?:an|the|its) order|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
 MOVE = (
     r"reach(?:ed|es|ing)?|end(?:ed)? up|turn(?:ed)? up|surfaced|resurfaced|(?:was|were|been) found|"
     r"recovered|documented|photographed|(?:was|were|been) (?:seen|identified|observed)|"
-    r"arriv(?:e|ed|es|ing)|bound for|cargo flights?|entered service|"
+    r"arriv(?:e|ed|es|ing)|bound for|destined for|cargo flights?|entered service|"
     r"end-user certificates?|transit"
 )
 TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
@@ -81,7 +81,8 @@ RECIPIENT_AFTER = re.compile(
     r"special forces|artillery units|coast guard|gendarmerie|marines|national guard|"
     r"militias?|rebels|presidential guard|navy|air defen[cs]e units?)\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
     r"cooperation|exports?|spending|budget|materi[ae]l|industry|attach[eé]s?|parade|stocks?|"
-    r"stockpiles?|arsenals?|depots?|inventor(?:y|ies)|storage|surplus|warehouses?))",
+    r"stockpiles?|arsenals?|depots?|inventor(?:y|ies)|storage|surplus|warehouses?|intelligence|"
+    r"agency|spokes\w+|officials?|sources?|analysts?|court|prosecutors?|attorneys?|academy))",
     re.IGNORECASE,
 )
 BROKER_AFTER = re.compile(
@@ -100,8 +101,8 @@ INTERMEDIARY_BEFORE = re.compile(
 # port of Constanta" (a place, not a party).
 STOPPED_AT_BEFORE = re.compile(
     r"\b(?:(?:at|in) the (?:port|airport|harbou?r|terminal|airfield) of|(?:transhipped|"
-    r"transshipped|trans-shipped|unloaded|offloaded|refuell?ed|stopped|seized|intercepted|"
-    r"inspected|impounded|detained|held|landed|docked|stopover) (?:at|in))\s+$"
+    r"transshipped|trans-shipped|refuell?ed|stopped|seized|intercepted|inspected|impounded|"
+    r"detained|held|stopover) (?:at|in))\s+$"
 )
 # "Guinea used as a transit country", "with Egypt serving as a staging post"
 TRANSIT_AFTER = re.compile(
@@ -119,7 +120,8 @@ RECIPIENT_BEFORE = re.compile(
     r"(?:(?<![Aa]ccording )\bto|\binto|\bfor|\bon to|\bonward to|bound for|(?:entered|into|in) "
     r"service with|inducted into|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
     r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
-    r"destined for|landed in|delivery to|deliveries to|exports? to|sales? to|ordered by|"
+    r"destined for|landed in|(?:landed|arrived|unloaded|offloaded|docked) at|touched down (?:at|in)|"
+    r"delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"recovered (?:from|in)|documented in|photographed in|(?:seen|identified|observed) in|"
     r"in the (?:hands|possession|arsenals?|inventory) of|"
     r"(?:in the (?:hands|possession) of|recovered from|documented (?:with|among)|used by|seized from|"
@@ -178,7 +180,7 @@ PAYMENT_BEFORE = re.compile(
 # signed an agreement with Romania": the other side of a company's deal buys.
 DEAL_WITH_BEFORE = re.compile(
     r"(?<!cooperation )(?<!partnership )(?<!security )(?<!trade )(?<!strategic )"
-    r"\b(?:deal|contract|agreement|order|accord)(?:\s+[\w-]+){0,3}?\s+with\s+(?:the\s+)?"
+    r"\b(?:deal|contract|agreement|order|accord)(?:\s+[\w-]+){0,5}?\s+with\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,1}?$"
 )
 MAKER_AFTER = re.compile(
@@ -190,6 +192,17 @@ PEOPLE_AFTER = re.compile(
     r"^\s+(?:its\s+|their\s+|an?\s+|the\s+)?(?:special\s+|senior\s+|high-level\s+)?(?:envoys?|"
     r"delegations?|diplomats?|ministers?|observers?|representatives?|condolences|messages?|"
     r"letters?|greetings|signals?|invitations?)\b"
+)
+# "Six Chinese air force transport aircraft landed at Belgrade"
+CARRIER_AFTER = re.compile(
+    r"^\s+(?:(?:air force|military|army|navy|naval|state)\s+)?(?:transport|cargo)\s+"
+    r"(?:aircraft|planes|flights|ships|vessels|trucks|convoys?)\b",
+    re.IGNORECASE,
+)
+# between forces and their verb: "the army's trucks ferried", "forces have also delivered"
+FORCES_VERB_GAP = re.compile(
+    r"\s*(?:(?:trucks|aircraft|planes|ships|vessels|helicopters|convoys|units|have|has|had|also|"
+    r"reportedly|allegedly)\s+){0,2}"
 )
 CITY_TRADER_AFTER = re.compile(
     r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
@@ -333,6 +346,8 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             and not RECIPIENT_AFTER.match(after)
         ):
             role, cue = "speaker", "an official voice"
+        elif m.kind == "adjective" and CARRIER_AFTER.match(after):
+            role, cue = "supplier", "its transports carried the goods"
         elif (
             m.kind == "adjective" and GOODS_AFTER.match(after) and not RECIPIENT_AFTER.match(after)
         ):
@@ -353,7 +368,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
         ):
             nxt = next((t for t in triggers if t.start() >= m.end), None)
             acting = ACTING.match(after[forces.end() :])
-            if (nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0))
+            if nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0)) \
+                    and FORCES_VERB_GAP.fullmatch(after[forces.end() : nxt.start() - m.end]):  # fmt: skip
+                role, cue = "supplier", "its forces deliver"  # "Rwandan army trucks ferried"
+            elif (nxt is not None and nxt.group("supply") and SUBJECT_SUPPLY.fullmatch(nxt.group(0))
                     and _clause_between(sentence, m.end, nxt.start())) or (
                     acting and not SUBJECT_RECEIVE.match(acting.group("v"))):  # fmt: skip
                 role, cue = "none", "forces that act, not receive"
