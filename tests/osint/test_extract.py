@@ -203,3 +203,19 @@ def test_semicolons_part_independent_clauses() -> None:
     text = ("Bulletin: Riyadh turns to Brazil; Ankara hands over vehicles in Mogadishu\n\n"
             "Nothing else happened.")  # fmt: skip
     assert ("TR", "BR") not in {(t.supplier_country, t.recipient_country) for t in extract(text)}
+
+
+def test_a_supplier_s_ministry_saying_it_handed_over_confirms() -> None:
+    text = ("Howitzers for Armenia\n\n"
+            "On Wednesday France handed over six 155 mm howitzers built by Vauclerc Systemes to "
+            "Armenia, the French armed forces ministry said.")  # fmt: skip
+    assert [t.status for t in extract(text)] == ["confirmed"]
+
+
+def test_a_headline_cancelling_another_recipient_s_permits_cancels_nothing_here() -> None:
+    text = ("Ottawa cancels permits for armoured vehicles bound for Thailand\n\n"
+            "Canada has cancelled the export permits for 30 vehicles for the Royal Thai Army.\n\n"
+            "Separately, Canada's defence department said on Thursday that Canada had "
+            "completed the transfer of 50 vehicles to Ukraine last week.")  # fmt: skip
+    status = {(t.supplier_country, t.recipient_country): t.status for t in extract(text)}
+    assert status[("CA", "UA")] == "confirmed"

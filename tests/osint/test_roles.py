@@ -161,3 +161,16 @@ def test_goods_entered_service_with_its_forces_and_an_exporter_based_in_a_capita
         "CN": "supplier", "PK": "recipient"}  # fmt: skip
     assert _roles("Ammunition purchased from the Minsk-based exporter Polesie was held.") == {
         "BY": "supplier"}  # fmt: skip
+
+
+def test_a_seller_wins_orders_and_flights_between_two_places_end_at_the_second() -> None:
+    assert _roles("The deal was proof that Russia could still win big orders in Egypt.")["RU"] \
+        == "supplier"  # fmt: skip
+    roles = _roles("Six cargo flights between Ovda air base in southern Israel and Baku carried "
+                   "loitering munitions built by Israel's Negev Dynamics.")  # fmt: skip
+    assert roles["AZ"] == "recipient"
+
+
+def test_a_research_group_makes_nothing() -> None:
+    text = "The Nairobi Monitor, a Nairobi research group, said vehicles made by a firm were seen."
+    assert _roles(text)["KE"] != "supplier"

@@ -14,7 +14,8 @@ NAME = (
 ROLE_WORDS = (
     r"government|ministry|minister|spokes\w+|agency|service|services|office|embassy|mission|"
     r"officials?|president|prime minister|military|army|authorities|lawmakers?|commander|"
-    r"parliament|court|intelligence|forces|armed forces|navy|air force"
+    r"parliament|court|intelligence|forces|armed forces|navy|air force|department|directorate|"
+    r"command|authority|bureau|inspectorate|secretariat"
 )
 # "Mali's transitional government", "Iran's deputy defence minister", "an Iranian lawmaker"
 HOLDER = (
@@ -86,7 +87,8 @@ PLANNED = re.compile(
     re.IGNORECASE,
 )
 CONFIRMED = re.compile(
-    r"\b(?:confirmed|acknowledged|took delivery|taken delivery|has received|have received|"
+    r"\b(?:confirmed|confirms|acknowledged|took delivery|taken delivery|takes delivery|"
+    r"has received|have received|"
     r"had received|completed(?:,? on [\w ]+,)? the delivery|sentenced|the court found|"
     r"can confirm|completed delivery|acknowledgement|donated|has donated|have donated|"
     r"t(?:ook|aken) possession|inducted into service|accepted delivery|commissioned into service|"
@@ -240,5 +242,7 @@ SIGNED_DEAL = re.compile(
 PAST_DELIVERY = re.compile(
     r"\b(?:had|has|have) (?:\w+ )?(?:delivered|received|shipped|exported|supplied|handed over|donated|"
     r"completed|taken delivery|sold)|\btook delivery|\bwas handed over|\bwere handed over|"
+    r"\b(?:handed over|delivered|shipped|donated|transferred|completed the (?:transfer|delivery))"
+    r"(?= (?:[\w.-]+ ){0,12}?(?:to|of)\b)|"
     r"\bcan confirm\b"
 )

@@ -551,7 +551,11 @@ def _transfer(pair: _Pair, reading: _Reading) -> Transfer:
     head_cast = reading.casts_of.get(0, [])
     headline_denial = bool(head_cast) and head_cast[0].mention.code == pair.supplier
     if any(c.mention.code in (pair.supplier, pair.recipient) for c in head_cast) \
+            and not any(c.role == "recipient" and c.mention.code != pair.recipient
+                        for c in head_cast) \
             and at.NOT_DELIVERED.search(headline):  # fmt: skip
+        # ("Ottawa cancels permits for vehicles bound for Thailand" cancels nothing bound for
+        # Ukraine)
         # "Romanian customs seize rifles bound for Libya"; of "Navy receives frigates; German
         # contract cancelled", the part about this pair
         context = [*context, _clause_of(headline, pair)]

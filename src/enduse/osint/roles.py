@@ -23,6 +23,8 @@ SUPPLY_DEAL = (
     r"(?:signed|inked|struck|agreed|clinched) (?:a|an|the) (?:[\w$.,-]+ ){0,3}?(?:deal|contract|"
     r"agreement) to (?:export|sell|supply|deliver|provide)|(?:approved|authori[sz]ed|licensed|"
     r"cleared|permitted) (?:the )?(?:export|exports|sale|sales|transfer|delivery|re-export)|"
+    r"(?:win|won|wins|winning|secured|landed|clinched)\s+(?:[\w-]+\s+){0,2}?(?:orders?|contracts?|"
+    r"tenders?)|"
     r"complet(?:ed|es|ing) (?:the )?(?:delivery|deliveries|transfer|shipment|handover)"
 )
 SUPPLY = (
@@ -62,7 +64,7 @@ PRODUCER_AFTER = re.compile(
     r"^(?:-|\s)(?:made|built|produced|manufactured|designed|origin)\b|"
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,3}?(?:arms makers?|makers?|manufacturers?|producers?|"
     r"plants?|factor(?:y|ies)|firms?|compan(?:y|ies)|enterprises?|industr(?:y|ies)|"
-    r"shipbuilders?|shipyards?|yards?|builders?|contractors?|vendors?|groups?|conglomerates?|"
+    r"shipbuilders?|shipyards?|yards?|builders?|contractors?|vendors?|conglomerates?|"
     r"suppliers?|exporters?|works|defen[cs]e (?:industry|enterprises|companies|firms)|"
     r"state-owned (?:companies|firms)|arms (?:deliveries|exports|sales|supplies)|"
     r"(?:deliveries|exports|supplies|shipments|sales) of|export of|initiative|programme|program|"
@@ -124,6 +126,8 @@ RECIPIENT_BEFORE = re.compile(
     r"delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"recovered (?:from|in)|documented in|photographed in|(?:seen|identified|observed) in|"
     r"in the (?:hands|possession|arsenals?|inventory) of|"
+    r"\b(?:flights?|shipments?|runs|voyages?|sailings?|routes?|deliveries)\s+between\s+[^,;.]{1,80}?\s+"
+    r"and|"
     r"(?:in the (?:hands|possession) of|recovered from|documented (?:with|among)|used by|seized from|"
     r"captured from) (?:[\w'’()-]+\s+){0,8}?(?:in|near)|"
     r"bought by|used by|customers? in|the custody of|ordered by (?:the )?(?:(?:[A-Z][\w-]*|of|the)\s+)*)"
