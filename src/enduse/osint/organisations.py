@@ -28,35 +28,52 @@ def organisations(text: str) -> list[str]:
     return out
 
 
-def _country_at(text: str, start: int, end: int) -> str | None:
-    found = country_mentions(text[start:end])
-    return found[-1].code if found else None
+# Where a report gives a company's state, around one mention of its name (`before` the name or
+# `after` it), in order of trust. Compiled once: a report names many companies.
+_AROUND: list[tuple[str, re.Pattern[str]]] = [
+    ("before", re.compile(r"(?P<c>[A-Z][\w .]+?)(?:'s|’s)\s+(?:state-owned\s+|state-run\s+|the\s+)?$")),
+    ("after", re.compile(r"(?:\s+Co\.,?\s+Ltd\.?)?\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?"
+                         rf"(?P<c>[A-Z][\w-]+)\s+{KIND}")),
+    ("before", re.compile(rf"(?P<c>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)\s+{KIND}\s+$")),
+    ("after", re.compile(rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{KIND}\s+(?:in|based in|from)\s+"
+                         r"(?P<c>(?:the\s+)?[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)*)")),
+    ("after", re.compile(r"\s+and\s+other\s+(?P<c>[A-Z][\w-]+)\s+(?:firms|companies)")),
+    ("after", re.compile(r",\s+one of\s+(?P<c>[A-Z][\w ]+?)(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:makers|"
+                         r"manufacturers|producers|companies|firms|exporters)")),
+    ("after", re.compile(rf",\s+(?:a|an)\s+(?P<c>[A-Z][\w-]+)\s+(?:[\w-]+\s+){{0,2}}?{KIND}")),
+]  # fmt: skip
+_WINDOW = 300
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    out, i = [], text.find(name)
+    while i >= 0:
+        out.append(i)
+        i = text.find(name, i + 1)
+    return out
+
+
+def _stated_state(text: str, org: str) -> str | None:
+    at = _occurrences(text, org)
+    for side, pattern in _AROUND:
+        for i in at:
+            if side == "before":
+                start = max(0, i - _WINDOW)
+                m = pattern.search(text, start, i)
+            else:
+                start = i + len(org)
+                m = pattern.match(text, start, start + _WINDOW)
+            if m and (found := country_mentions(m.group("c"))):
+                return found[-1].code
+    return None
 
 
 def org_countries(text: str) -> dict[str, str]:
     """Each organisation's state, where the report says it."""
     out: dict[str, str] = {}
     for org in organisations(text):
-        name = re.escape(org)
-        patterns = [
-            rf"(?P<c>[A-Z][\w .]+?)(?:'s|’s)\s+(?:state-owned\s+|state-run\s+|the\s+)?{name}",
-            rf"{name}(?:\s+Co\.,?\s+Ltd\.?)?\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?"
-            rf"(?P<c>[A-Z][\w-]+)\s+{KIND}",
-            rf"(?P<c>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)\s+{KIND}\s+{name}",
-            rf"{name},\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{KIND}\s+(?:in|based in|from)\s+"
-            rf"(?P<c>(?:the\s+)?[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)*)",
-            rf"{name}\s+and\s+other\s+(?P<c>[A-Z][\w-]+)\s+(?:firms|companies)",
-            rf"{name},\s+one of\s+(?P<c>[A-Z][\w ]+?)(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?(?:makers|"
-            rf"manufacturers|producers|companies|firms|exporters)",
-            rf"{name},\s+(?:a|an)\s+(?P<c>[A-Z][\w-]+)\s+(?:[\w-]+\s+){{0,2}}?{KIND}",
-        ]
-        for pattern in patterns:
-            m = re.search(pattern, text)
-            if m:
-                code = _country_at(text, m.start("c"), m.end("c"))
-                if code:
-                    out[org] = code
-                    break
+        if code := _stated_state(text, org):
+            out[org] = code
     mentioned = [m.code for m in country_mentions(text)]
     for org in organisations(text):
         if org not in out and (code := _legal_form_state(text, org, mentioned)):
@@ -85,7 +102,7 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "SIA": ("LV",), "UAB": ("LT",), "OÜ": ("EE",), "SE": ("DE", "FR"),
 }  # fmt: skip
 _FORM = re.compile(
-    r"^,?\s*(?P<form>" + "|".join(
+    r",?\s*(?P<form>" + "|".join(
         re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")(?![\w])"
 )  # fmt: skip
 
@@ -94,8 +111,8 @@ def _legal_form_state(text: str, org: str, mentioned: list[str]) -> str | None:
     """The state of "Moravia Aero, a.s." or "Alpenwerk Defence AG": the state its legal form
     allows that the report names most."""
     forms = [org.rsplit(" ", 1)[-1]] if " " in org else []
-    for at in re.finditer(re.escape(org), text):
-        if m := _FORM.match(text[at.end() : at.end() + 20]):
+    for i in _occurrences(text, org):
+        if m := _FORM.match(text, i + len(org), i + len(org) + 20):
             forms.append(m.group("form"))
     for form in forms:
         candidates = LEGAL_FORMS.get(form)
