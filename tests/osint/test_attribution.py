@@ -100,3 +100,11 @@ def test_goods_received_in_a_ceremony_and_a_sale_approved() -> None:
         == "confirmed"  # fmt: skip
     text = "The State Department has approved the possible sale to Taiwan of 60 launchers."
     assert status_of([text], [], "", False, False) == "planned"
+
+
+def test_an_agreement_confirmed_as_signed_is_planned_and_a_stopped_van_undelivered() -> None:
+    signed = "The ministry confirmed that the agreement had been signed in Bucharest on Monday."
+    assert status_of([signed], [], "", False, False) == "planned"
+    stopped = ("Border guards stopped a van carrying 18 rifles that he had dispatched to a "
+               "customer in Belarus, the court found.")  # fmt: skip
+    assert status_of([stopped], [], "", False, False) == "not_delivered"

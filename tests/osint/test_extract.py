@@ -81,6 +81,7 @@ def test_every_evidence_sentence_is_quoted_verbatim():
         ("dev8", 0.85),
         ("dev9", 0.85),
         ("dev10", 0.85),
+        ("dev12", 0.9),
         ("seed", 1.0),
     ],
 )
@@ -219,3 +220,18 @@ def test_a_headline_cancelling_another_recipient_s_permits_cancels_nothing_here(
             "completed the transfer of 50 vehicles to Ukraine last week.")  # fmt: skip
     status = {(t.supplier_country, t.recipient_country): t.status for t in extract(text)}
     assert status[("CA", "UA")] == "confirmed"
+
+
+def test_a_but_clause_with_no_transfer_of_its_own_is_not_paired_across() -> None:
+    text = ("Armenia buys Indian guns\n\n"
+            "Russia supplied the bulk of Armenia's weapons until the 2020 war, but relations "
+            "soured when Azerbaijani forces retook the region in 2023.")  # fmt: skip
+    assert ("RU", "AZ") not in {(t.supplier_country, t.recipient_country) for t in extract(text)}
+
+
+def test_the_recipient_s_ministry_saying_goods_arrived_confirms() -> None:
+    text = ("Drones for Kazakhstan\n\n"
+            "The Kazakh Ministry of Defence said the first three drones ordered from Turkey's "
+            "Anatolia Aerospace had arrived at an air base near Almaty last week.")  # fmt: skip
+    assert [(t.supplier_country, t.recipient_country, t.status) for t in extract(text)] == [
+        ("TR", "KZ", "confirmed")]  # fmt: skip

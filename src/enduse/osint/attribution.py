@@ -65,9 +65,10 @@ NOT_DELIVERED = re.compile(
     r"seiz(?:ed|e|ing)(?! (?:power|control|territory|the initiative))|intercept(?:ed|ion)|"
     r"terminat(?:ed|ion)|cancellation|held back|remain in \w+ stocks|unfulfilled|halt(?:ed)? to|"
     r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered|"
-    r"confiscat(?:ed|ion)|never (?:reached|arrived)|(?:did not|failed to) (?:reach|arrive)|"
+    r"confiscat(?:ed|ion)|never (?:reached|arrived)|stopped (?:a|the) (?:[\w-]+ ){0,2}(?:van|truck|"
+    r"lorry|shipment|consignment|vessel|ship|cargo|aircraft|plane|container)s?|(?:did not|failed to) (?:reach|arrive)|"
     r"collaps(?:ed|es|e)|fell (?:through|apart)|shelved|scrapped|(?:put )?on hold|suspended|"
-    r"revok(?:ed|es)|called off|vetoed|refus(?:ed|es|al)(?! to (?:comment|say|confirm|disclose|"
+    r"revok(?:ed|es)|called off|vetoed|refus(?:ed|es|al|ing)(?! to (?:comment|say|confirm|disclose|"
     r"discuss|answer|elaborate|name|identify))|(?:licen[cs]e|permit) was denied|denied (?:an|the) "
     r"(?:export )?(?:licen[cs]e|permit)|failed to (?:secure|obtain|find) (?:the )?(?:funding|"
     r"financing|money|licen[cs]es?))\b",
@@ -211,6 +212,8 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
         return "planned"  # "took delivery of the second batch ... the remainder are to be built"
     if NOT_DELIVERED.search(around) and not CONFIRMED.search(text):
         return "not_delivered"
+    if SIGNED_DEAL.search(text) and not DELIVERED_NOW.search(text) and not first_party:
+        return "planned"  # "the ministry confirmed that the agreement had been signed"
     confirmed = first_party or any(
         CONFIRMED.search(x) and not HEDGE.search(x) for x in [*body, *context]
     )
@@ -235,13 +238,16 @@ DELIVERED_NOW = re.compile(
 SIGNED_DEAL = re.compile(
     r"\b(?:signed|inked|concluded|clinched|struck|sealed|awarded) (?:a|an|the) (?:[\w$.,-]+ ){0,4}?"
     r"(?:deal|contract|agreement|order)\b(?! (?:signed|concluded) in)|"
-    r"\b(?:placed|confirmed) (?:an|the) order\b|\bexercised (?:an|the) option\b"
+    r"\b(?:placed|confirmed) (?:an|the) order\b|\bexercised (?:an|the) option\b|"
+    r"\b(?:deal|contract|agreement)\b[^.]{0,40}?\b(?:had been|has been|was|were) (?:signed|inked|"
+    r"concluded|awarded)\b"
 )
 
 
 PAST_DELIVERY = re.compile(
     r"\b(?:had|has|have) (?:\w+ )?(?:delivered|received|shipped|exported|supplied|handed over|donated|"
-    r"completed|taken delivery|sold)|\btook delivery|\bwas handed over|\bwere handed over|"
+    r"completed|taken delivery|sold|arrived)|\btook delivery|\bwas handed over|\bwere handed over|"
+    r"\barrived (?:at|in|on)\b|"
     r"\b(?:handed over|delivered|shipped|donated|transferred|completed the (?:transfer|delivery))"
     r"(?= (?:[\w.-]+ ){0,12}?(?:to|of)\b)|"
     r"\bcan confirm\b"

@@ -253,7 +253,11 @@ def _read_pairs(s: Sentence, casts: list[Cast],
 
 # A question asserts nothing: "One member asked whether any South African-made ammunition had
 # reached Israel".
-QUESTION = re.compile(r"\b(?:asked|asks|ask|wondered|questioned|inquired) (?:whether|if)\b|\?\s*$")
+QUESTION = re.compile(
+    r"\b(?:asked|asks|ask|wondered|questioned|inquired) (?:whether|if)\b|\?\s*$|"
+    r"\b(?:did|does|do|would|could) not (?:show|say|reveal|disclose|specify|indicate|name|"
+    r"explain) (?:which|whether|how|what|who)\b"
+)
 # "Serbia has not exported, and will not export, a single bullet to Ukraine": a denial in the
 # supplier's words names no transfer (the claim it answers does, elsewhere)
 DENIED_OUTRIGHT = re.compile(
@@ -409,7 +413,7 @@ def _speaking_companies(sentence: str, companies: dict[str, str]) -> list[str]:
     return out
 
 
-TWO_TRANSFERS = re.compile(r",? while |; ")
+TWO_TRANSFERS = re.compile(r",? while |; |, but ")
 
 
 def _clauses_of(sentence: str, casts: list[Cast]) -> list[list[Cast]]:
@@ -422,8 +426,11 @@ def _clauses_of(sentence: str, casts: list[Cast]) -> list[list[Cast]]:
     complete = [p for p in parts if {"supplier", "recipient"} <= {c.role for c in p}]
     if len(complete) > 1:
         return complete
-    if sentence.count("; ") == len(breaks):  # semicolons part independent clauses: "Riyadh
-        return [p for p in parts if p]  # turns to Brazil; Ankara hands over vehicles in ..."
+    semicolons, buts = sentence.count("; "), sentence.count(", but ")
+    if semicolons == len(breaks) or (semicolons + buts == len(breaks) and not complete):
+        # "Riyadh turns to Brazil; Ankara hands over ...", "Russia supplied the bulk of
+        # Armenia's weapons until 2020, but ... Azerbaijani forces retook the region"
+        return [p for p in parts if p]
     return [casts]
 
 

@@ -21,7 +21,7 @@ Role = Literal["supplier", "recipient", "intermediary", "speaker", "none"]
 # export", "Germany approved the export of").
 SUPPLY_DEAL = (
     r"(?:signed|inked|struck|agreed|clinched) (?:a|an|the) (?:[\w$.,-]+ ){0,3}?(?:deal|contract|"
-    r"agreement) to (?:export|sell|supply|deliver|provide)|(?:approved|authori[sz]ed|licensed|"
+    r"agreement) to (?:export|sell|supply|deliver|provide)|(?:approved|authori[sz]ed|licensed|allowed|"
     r"cleared|permitted) (?:the )?(?:export|exports|sale|sales|transfer|delivery|re-export)|"
     r"(?:win|won|wins|winning|secured|landed|clinched)\s+(?:[\w-]+\s+){0,2}?(?:orders?|contracts?|"
     r"tenders?)|"
@@ -37,6 +37,7 @@ RECEIVE = (
     rf"{alternation(RECEIVING_VERBS)}|orders|purchases|"
     r"(?:signed|inked) (?:a|an|the) (?:[$€£¥]?[\w.,-]+ )*?(?:contract|deal|agreement|letter of intent)|"
     r"awarded|awards|award|exercised (?:an|the|its) options?|placed (?:an|the|its) order|"
+    r"paid (?:[\w$€£.,-]+ ){0,6}?(?:for|under)|"
     r"contracts? (?:for|with)|letter of intent|framework agreement|a deal to buy"
 )
 MOVE = (
@@ -235,7 +236,7 @@ SUBJECT_SUPPLY = re.compile(
 )
 SUBJECT_RECEIVE = re.compile(
     rf"{alternation(RECEIVING_VERBS)}|signed .*|inked .*|a deal to buy|awarded|awards|award|"
-    r"exercised .*|placed .*"
+    r"exercised .*|placed .*|paid .*"
 )
 
 
