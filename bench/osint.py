@@ -30,7 +30,7 @@ from enduse.osint.sentences import split_sentences
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE.parent / "tests" / "osint" / "reports"
-SETS = ("dev", *(f"dev{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12)), "held_out", "seed")
+SETS = ("dev", *(f"dev{n}" for n in range(2, 13)), "held_out", "seed")
 WORDS = 500
 BLOCKS = 7
 TARGET_F1 = 0.85

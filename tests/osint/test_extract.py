@@ -81,6 +81,7 @@ def test_every_evidence_sentence_is_quoted_verbatim():
         ("dev8", 0.85),
         ("dev9", 0.85),
         ("dev10", 0.85),
+        ("dev11", 0.8),
         ("dev12", 0.9),
         ("seed", 1.0),
     ],
@@ -235,3 +236,20 @@ def test_the_recipient_s_ministry_saying_goods_arrived_confirms() -> None:
             "Anatolia Aerospace had arrived at an air base near Almaty last week.")  # fmt: skip
     assert [(t.supplier_country, t.recipient_country, t.status) for t in extract(text)] == [
         ("TR", "KZ", "confirmed")]  # fmt: skip
+
+
+def test_a_named_maker_beats_the_group_that_traced_its_goods() -> None:
+    text = ("Rifles traced\n\n"
+            "Polesye Defence Trading, a Belarusian firm, was named in another case. Using serial "
+            "numbers, the group linked the rifles to a consignment that Morava Oruzje d.o.o., a "
+            "Serbian maker, shipped to Burkina Faso's Ministry of Defence in May 2021.")  # fmt: skip
+    assert [(t.supplier_country, t.recipient_country) for t in extract(text)] == [("RS", "BF")]
+
+
+def test_a_government_in_its_capital_acts() -> None:
+    text = ("Order cancelled\n\n"
+            "Brazilian maker Taurion Defesa sells vehicles abroad. In July the government in "
+            "Quito cancelled a 2023 order for 24 vehicles, and Taurion said none had been "
+            "delivered.")  # fmt: skip
+    assert [(t.supplier_country, t.recipient_country, t.status) for t in extract(text)] == [
+        ("BR", "EC", "not_delivered")]  # fmt: skip

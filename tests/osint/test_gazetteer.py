@@ -35,3 +35,9 @@ def test_offsets_point_at_the_text():
     text = "Arms went from Bulgaria to Ukraine."
     for m in country_mentions(text):
         assert text[m.start : m.end] == m.text
+
+
+def test_a_currency_is_not_a_state_and_every_state_has_its_adjective() -> None:
+    assert country_mentions("a US$61 million contract") == []
+    assert [(m.code, m.kind) for m in country_mentions("the Paraguayan Army in Quito")] == [
+        ("PY", "adjective"), ("EC", "capital")]  # fmt: skip

@@ -22,3 +22,10 @@ def test_the_legal_form_after_a_later_mention_counts() -> None:
 
 def test_a_shared_legal_form_with_no_state_named_stays_unknown() -> None:
     assert org_countries("Alpenwerk Defence AG sold guns to Romania.") == {}
+
+
+def test_a_balkan_legal_form_is_a_company_and_companies_come_in_the_report_s_order() -> None:
+    text = ("Serbian rifles traced. Polesye Defence Trading, a Belarusian firm, was named. "
+            "Morava Oruzje d.o.o. shipped rifles to Burkina Faso, Serbia's ministry said.")  # fmt: skip
+    assert list(org_countries(text).items()) == [
+        ("Polesye Defence Trading", "BY"), ("Morava Oruzje d.o.o.", "RS")]  # fmt: skip

@@ -29,7 +29,8 @@ STATISTIC = re.compile(
     r"\d\s?(?:percent|per cent|%)|\bshare of\b|\blargest (?:arms )?(?:importers?|exporters?|"
     r"buyers|customers)|\btotal (?:arms |defen[cs]e )?exports\b|\bexports (?:rose|fell|reached|"
     r"doubled|more than doubled)|\bin recent years\b|\bover the (?:past|last) (?:\w+ )?(?:years|decades?)\b|"
-    r"\btraditional(?:ly)? (?:customers|suppliers|buyers)\b",
+    r"\btraditional(?:ly)? (?:customers|suppliers|buyers)\b|\b(?:spending|budgets?|revenues?|turnover|"
+    r"output|GDP)\b[^.]{0,30}\b(?:reached|rose|fell|grew|totall?ed|amounted)\b",
     re.I,
 )
 # A sentence with a statistic may still report one transfer ("shipped ... to Poland in 2023
@@ -185,7 +186,12 @@ def _read_pairs(s: Sentence, casts: list[Cast],
     if not suppliers and LICENSING.search(s.text):
         suppliers = _codes(casts, "speaker")[:1]  # the state that licenses the export sells
     if not suppliers and SPEAKER_SUPPLIED.search(s.text):
-        suppliers = _codes(casts, "speaker")[:1]  # "Norway's government said it had handed over"
+        # "Norway's government said it had handed over", "The Royal Thai Army dismissed claims
+        # that it had sold ...": the state speaking, or whose forces act, is the "it"
+        suppliers = (
+            _codes(casts, "speaker")
+            or [c.mention.code for c in casts if c.cue.startswith("forces that act")]
+        )[:1]  # "Norway's government said it had handed over"
     if not suppliers:
         suppliers = _company_suppliers(s.text, companies)
     if len(suppliers) > 1 and not _joined(s.text, casts, "supplier"):
@@ -204,6 +210,9 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         recipients = [c for c in _codes(casts, "speaker") if c not in suppliers][
             :1
         ]  # the buyer speaks
+    if suppliers and not recipients and voice and voice not in suppliers \
+            and OWN_FORCES_RECEIVED.search(s.text):  # fmt: skip
+        recipients = [voice]  # "... had been handed over to the air force", said its ministry
     if (
         suppliers
         and not recipients
@@ -276,17 +285,22 @@ PEOPLE_SENT = re.compile(
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
 NO_DEAL = re.compile(
+    r"\b(?:expected to compete|competing for|compete for|bidders|shortlisted|in the running)\b|"
     r"\bpolicy of not \w+ing\b|\bneither (?:country|government|state|of them)\b|\bnor\b.{0,40}\b(?:ordered|bought|signed)|"
     r"\bno (?:country|buyer|order|contract) has\b|\bha(?:s|ve)(?:n't| not) (?:yet )?(?:placed|signed|"
     r"ordered|bought)\b"
 )
 SPEAKER_SUPPLIED = re.compile(
-    r"\bsaid (?:on \w+day )?(?:that )?it (?:had|has) (?:\w+ )?(?:delivered|handed over|supplied|"
-    r"shipped|sent|donated|exported|transferred)\b"
+    r"\b(?:said|claims?|claimed|reports?|allegations?)\s+(?:on \w+day )?(?:that )?it (?:had|has) "
+    r"(?:\w+ )?(?:delivered|handed over|supplied|shipped|sent|donated|exported|transferred|sold)\b"
 )
 LICENSING = re.compile(
     r"\b(?:refused|granted|issued|approved|revoked|denied|blocked|suspended|cancell?ed)\b[^.]{0,40}"
     r"\bexport (?:licen[cs]es?|permits?|authori[sz]ations?)\b"
+)
+OWN_FORCES_RECEIVED = re.compile(
+    r"\b(?:handed over|delivered|transferred|supplied) to (?:the|its|our) (?:air force|army|navy|"
+    r"armed forces|military|forces|troops|coast guard|marines)\b"
 )
 BOUGHT_FROM = re.compile(r"\b(?:ordered|bought|purchased|acquired)(?: \w+){0,3} from\b")
 ONWARD = re.compile(
@@ -298,7 +312,7 @@ ONWARD = re.compile(
 )
 FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur)\b")
 SUPPLYING = re.compile(
-    r"\b(?:handed over|delivered|shipped|exported|sold|supplied|sent|transferred|authorised|"
+    r"\b(?:handed over|delivered|shipped|exported|sold|supplied|sent|transferred|authorised|smuggl\w+|"
     r"dispatched|donated|airlifted|furnished|channell?ed|"
     r"approved|licensed)\b"
 )
@@ -360,10 +374,6 @@ COMPANY_SUPPLY = re.compile(
 def _company_suppliers(sentence: str, companies: dict[str, str]) -> list[str]:
     """A company of known state that ships, sells or makes the goods in this sentence ("the
     company" is the first one the report names)."""
-    if companies and re.search(r"\b[Tt]he (?:company|manufacturer|firm|group|maker)\b", sentence):
-        first = next(iter(companies.values()))
-        if COMPANY_SUPPLY.search(sentence):
-            return [first]
     for org, code in companies.items():
         i = sentence.find(org)
         if i < 0:
@@ -374,6 +384,9 @@ def _company_suppliers(sentence: str, companies: dict[str, str]) -> list[str]:
             r"\b(?:from|by|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before
         ) or COMPANY_SUPPLY.match(LEAD_IN.sub("", after)):
             return [code]  # the company is the subject of shipping, selling or making
+    if companies and re.search(r"\b[Tt]he (?:company|manufacturer|firm|maker)\b", sentence) \
+            and COMPANY_SUPPLY.search(sentence):  # fmt: skip
+        return [next(iter(companies.values()))]
     return []
 
 

@@ -114,7 +114,7 @@ def gazetteer() -> Gazetteer:
     # Whole words only; "US" and "UK" as written (not "us"), others case-sensitive too:
     # a state's name is a proper noun.
     pattern = re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in alternatives) + r")(?![\w])"
+        r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in alternatives) + r")(?![\w$])"
     )
     return Gazetteer(forms, pattern)
 

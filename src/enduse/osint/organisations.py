@@ -13,9 +13,13 @@ ORG_SUFFIX = (
     r"Aerospace|Aerosystems|Aero|Group|Holding|Munitions|Engineering|Partners|Cargo|Lines|"
     r"AG|Ltd\.?|Corporation|Wehrtechnik|Industry|Shipyards?|Dynamics|Technologies|Ammunition|"
     r"Armaments?|Arsenal|Explosives|Missiles|Rockets|Optics|Electronics|Shipbuilding|Naval|"
-    r"Supplies|Solutions|Logistics|GmbH|Oy|AB|ASA?|Inc\.?|LLC|plc|JSC|S\.p\.A\.|SpA"
+    r"Supplies|Solutions|Logistics|Defesa|Defensa|Industrias|Indústrias|Sistemas|Aeroespacial|"
+    r"Aeronáutica|Armamentos|Savunma|Sanayi|Rüstung|Difesa|Armement|Défense|Systèmes|GmbH|Oy|Oyj|AB|ASA?|Inc\.?|LLC|plc|JSC|S\.p\.A\.|SpA|d\.o\.o\.|"
+    r"a\.s\.|s\.r\.o\.|A\.Ş\.|Kft\.|Zrt\.|Ltda|Sdn Bhd|Pte Ltd|Pty Ltd|S\.A\.|B\.V\.|N\.V\.|EOOD|UAB"
 )
-ORG = re.compile(rf"\b(?:[A-Z][\w-]+\s+){{1,4}}(?:{ORG_SUFFIX})\b(?:\s+(?:{ORG_SUFFIX})\b)*")
+ORG = re.compile(
+    rf"\b(?:[A-Z][\w-]+\s+){{1,4}}(?:{ORG_SUFFIX})(?!\w)(?:\s+(?:{ORG_SUFFIX})(?!\w))*"
+)
 KIND = r"(?:manufacturer|company|firm|producer|maker|arms maker|group|plant|enterprise|exporter)"
 
 
@@ -71,7 +75,8 @@ def _stated_state(text: str, org: str) -> str | None:
 def org_countries(text: str) -> dict[str, str]:
     """Each organisation's state, where the report says it."""
     out: dict[str, str] = {}
-    for org in organisations(text):
+    named = organisations(text)
+    for org in named:
         if code := _stated_state(text, org):
             out[org] = code
     mentioned = [m.code for m in country_mentions(text)]
@@ -82,7 +87,7 @@ def org_countries(text: str) -> dict[str, str]:
     if default:
         for org in organisations(text):
             out.setdefault(org, default)
-    return out
+    return {org: out[org] for org in named if org in out}  # in the order the report names them
 
 
 # A company's legal form narrows its state to a few ("Oy" is Finnish, "AG" German, Swiss,

@@ -82,7 +82,8 @@ RECIPIENT_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?!(?:to|from|through|via|and|or|in|of|for|with|by|at|on|into|the|a|an|that|which|was|were|is|are|had|has|have)\b)[\w-]+\s+){0,2}?(?:forces|army|armed forces|Armed Forces|military|"
     r"troops|units|soldiers|air force|navy|border guard|junta|crews|fighters|defen[cs]e forces|"
     r"special forces|artillery units|coast guard|gendarmerie|marines|national guard|"
-    r"militias?|rebels|presidential guard|navy|air defen[cs]e units?)\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
+    r"militias?|rebels|presidential guard|navy|air defen[cs]e units?|gangs?|cartels?|militants|"
+    r"insurgents|armed groups?|paramilitar(?:y|ies))\b(?!\s+(?:equipment|goods|aid|assistance|hardware|"
     r"cooperation|exports?|spending|budget|materi[ae]l|industry|attach[eé]s?|parade|stocks?|"
     r"stockpiles?|arsenals?|depots?|inventor(?:y|ies)|storage|surplus|warehouses?|intelligence|"
     r"agency|spokes\w+|officials?|sources?|analysts?|court|prosecutors?|attorneys?|academy))",
@@ -123,7 +124,7 @@ RECIPIENT_BEFORE = re.compile(
     r"(?:(?<![Aa]ccording )\bto|\binto|\bfor|\bon to|\bonward to|bound for|(?:entered|into|in) "
     r"service with|inducted into|reach(?:ed|es|ing)?|ended up in|end up in|arriv\w* in|"
     r"turn(?:s|ed)? up (?:(?:in|with)(?: [\w-]+){0,8}? )?in|surfaced in|found in|"
-    r"destined for|landed in|(?:landed|arrived|unloaded|offloaded|docked) at|touched down (?:at|in)|"
+    r"destined for|addressed to|consigned to|consignees? in|buyers? in|landed in|(?:landed|arrived|unloaded|offloaded|docked) at|touched down (?:at|in)|"
     r"delivery to|deliveries to|exports? to|sales? to|ordered by|"
     r"recovered (?:from|in)|documented in|photographed in|(?:seen|identified|observed) in|"
     r"in the (?:hands|possession|arsenals?|inventory) of|"
@@ -209,6 +210,14 @@ FORCES_VERB_GAP = re.compile(
     r"\s*(?:(?:trucks|aircraft|planes|ships|vessels|helicopters|convoys|units|have|has|had|also|"
     r"reportedly|allegedly)\s+){0,2}"
 )
+SOURCE_BEFORE = re.compile(
+    r"\b(?:(?:assessments?|reports?|statements?|analys[ie]s|findings|estimates?|investigations?|"
+    r"stud(?:y|ies)|documents?|data|sources? in|officials? (?:in|of)) (?:[\w-]+ )?(?:by|of|from)?|"
+    r"citing|according to)\s+(?:the\s+)?$"
+)
+GOVERNMENT_IN_BEFORE = re.compile(
+    r"\b(?:government|authorities|administration|junta|leadership|officials) in\s+$"
+)
 CITY_TRADER_AFTER = re.compile(
     r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
     r"brokers?|manufacturers?|makers?|exporters?|shipbuilders?)\b"
@@ -253,7 +262,9 @@ def _coordinated(sentence: str, casts: list[Cast]) -> list[Cast]:
     for i in range(len(out) - 1, 0, -1):
         a, b = out[i - 1], out[i]
         between = sentence[a.mention.end : b.mention.start]
-        if re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", between):
+        if re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", between) and not re.match(
+            r"(?:'s|’s)\b", sentence[b.mention.end :]
+        ):  # "through the Dominican Republic, the U.S. Attorney's Office said": no list
             if a.role in ("none",) and b.role != "none":
                 out[i - 1] = Cast(a.mention, b.role, b.cue + " (coordinated)")
             elif b.role in ("none",) and a.role != "none":
@@ -368,6 +379,11 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             after,
         ):
             role, cue = "supplier", "its exports"
+        elif RECIPIENT_AFTER.match(after) and SOURCE_BEFORE.search(before):
+            role, cue = (
+                "none",
+                "a source, not a recipient",
+            )  # "an assessment by Ethiopia's military"
         elif (forces := RECIPIENT_AFTER.match(after)) and (
             m.kind == "adjective" or (m.kind in ("name", "group") and OWN_FORCES.match(after))
         ):
@@ -384,7 +400,9 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
                 role, cue = "recipient", "its forces"
         elif SPEAKER_AFTER.match(after):
             role, cue = "speaker", "an official voice"
-        elif m.kind != "adjective" and not PREPOSITION_BEFORE.search(before[-30:]):
+        elif m.kind != "adjective" and (
+            not PREPOSITION_BEFORE.search(before[-30:]) or GOVERNMENT_IN_BEFORE.search(before)
+        ):  # the subject; "the government in Quito cancelled an order" is Quito acting
             nxt = next((t for t in triggers if t.start() >= m.end), None)
             prev = next((t for t in reversed(triggers) if t.end() <= m.start), None)
             between = [
