@@ -8,8 +8,9 @@ import re
 _NAME_WORD = r"(?:[A-Z][\w.’'&-]*|U\.S\.)"
 _LINK = r"(?:of|for|and|de|der|des|la|le|the|al)"
 NAME = (
-    rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD})*(?:\s+\([A-Z][\w.-]+\))?"
-    rf"(?:\s+in\s+(?:the\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})*)?"  # "the Embassy ... in London"
+    # bounded: a run of capitalised words must not make every search quadratic
+    rf"{_NAME_WORD}(?:\s+(?:{_LINK}\s+){{0,3}}{_NAME_WORD}){{0,10}}(?:\s+\([A-Z][\w.-]+\))?"
+    rf"(?:\s+in\s+(?:the\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})?"  # "the Embassy ... in London"
 )
 ROLE_WORDS = (
     r"government|ministry|minister|spokes\w+|agency|service|services|office|embassy|mission|"
