@@ -1,10 +1,12 @@
 """Open-source report extraction: quality against gold annotations, and speed on one core.
 
-Quality: `enduse.osint.extract` over the evaluation sets in tests/osint/reports — `dev`
-and `dev2` (written for developing the rules), `held_out` (written independently and not
-read while developing them) and the seed article — scored by `enduse.osint.evaluate`:
-precision, recall and F1 of (supplier, recipient) pairs and of intermediaries, accuracy of
-status and of claimant on the pairs found. Target: pairs F1 >= 0.85 on all reports.
+Quality: `enduse.osint.extract` over the evaluation sets in tests/osint/reports, scored by
+`enduse.osint.evaluate`: precision, recall and F1 of (supplier, recipient) pairs and of
+intermediaries, accuracy of status and of claimant on the pairs found. Two totals:
+`development` (`dev` ... `dev12` and the seed article: each set was scored once before use,
+then its mistakes were read and rules written for them, so these figures are in-sample) and
+`held_out_sets` (`held_out`, `held_out2`, `held_out3`: written independently, their mistakes never
+read): the held-out figure is the one to expect on new reports. Target: pairs F1 >= 0.85.
 
 Speed: the reports' paragraphs are dealt into documents of 500 words; extraction runs over
 them in blocks on one core (this process), reports/s = 1 / the median time per document
@@ -30,7 +32,9 @@ from enduse.osint.sentences import split_sentences
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE.parent / "tests" / "osint" / "reports"
-SETS = ("dev", *(f"dev{n}" for n in range(2, 13)), "held_out", "seed")
+DEVELOPMENT = ("dev", *(f"dev{n}" for n in range(2, 13)), "seed")
+HELD_OUT = ("held_out", "held_out2", "held_out3")
+SETS = (*DEVELOPMENT, *HELD_OUT)
 WORDS = 500
 BLOCKS = 7
 TARGET_F1 = 0.85
@@ -41,23 +45,29 @@ def as_json(text: str) -> list[dict]:
     return [t.as_dict() for t in extract(text)]
 
 
+def _add(total: Score, score: Score) -> None:
+    for part in ("pairs", "intermediaries"):
+        mine, all_ = getattr(score, part), getattr(total, part)
+        setattr(total, part, Counts(all_.tp + mine.tp, all_.fp + mine.fp, all_.fn + mine.fn))
+    total.status_right += score.status_right
+    total.claimant_right += score.claimant_right
+    total.matched += score.matched
+    total.reports += score.reports
+
+
 def quality() -> dict[str, dict]:
     out: dict[str, dict] = {}
-    total = Score()
+    totals = {"development": Score(), "held_out_sets": Score(), "all": Score()}
     for name in SETS:
         directory = REPORTS / name
         if not directory.is_dir():
             continue
         score = evaluate(directory, as_json)
         out[name] = score.figures()
-        for part in ("pairs", "intermediaries"):
-            mine, all_ = getattr(score, part), getattr(total, part)
-            setattr(total, part, Counts(all_.tp + mine.tp, all_.fp + mine.fp, all_.fn + mine.fn))
-        total.status_right += score.status_right
-        total.claimant_right += score.claimant_right
-        total.matched += score.matched
-        total.reports += score.reports
-    out["all"] = total.figures()
+        _add(totals["held_out_sets" if name in HELD_OUT else "development"], score)
+        _add(totals["all"], score)
+    for name, total in totals.items():
+        out[name] = total.figures()
     return out
 
 
@@ -100,7 +110,7 @@ def main() -> None:
     base = [per_document(baseline_work, docs) for _ in range(BLOCKS)]
     best, best_base = min(ours), min(base)
     rate = 1 / best
-    pairs_f1 = figures["all"]["pairs"]["f1"]
+    pairs_f1 = figures["held_out_sets"]["pairs"]["f1"]
     print(json.dumps({
         "bench": "osint_extract",
         "reports_per_s": round(rate, 1),
@@ -113,7 +123,7 @@ def main() -> None:
                      "ms_per_report": round(best_base * 1e3, 3)},
         "ratio": round(best / best_base, 2),
         "ratio_means": "extraction time / baseline time per 500-word document",
-        "target": {"pairs_f1_all": TARGET_F1, "reports_per_s": TARGET_RATE},
+        "target": {"pairs_f1_held_out": TARGET_F1, "reports_per_s": TARGET_RATE},
         "met": pairs_f1 >= TARGET_F1 and rate >= TARGET_RATE,
         "python": sys.version.split()[0],
     }))  # fmt: skip
