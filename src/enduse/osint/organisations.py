@@ -18,7 +18,7 @@ ORG_SUFFIX = (
     r"a\.s\.|s\.r\.o\.|A\.Ş\.|Kft\.|Zrt\.|Ltda|Sdn Bhd|Pte Ltd|Pty Ltd|S\.A\.|B\.V\.|N\.V\.|EOOD|UAB"
 )
 ORG = re.compile(
-    rf"\b(?:[A-Z][\w-]+\s+){{1,4}}(?:{ORG_SUFFIX})(?!\w)(?:\s+(?:{ORG_SUFFIX})(?!\w))*"
+    rf"(?<![\w-])(?:[A-Z][\w-]{{0,40}}\s+){{1,4}}(?:{ORG_SUFFIX})(?!\w)(?:\s+(?:{ORG_SUFFIX})(?!\w))*"
 )
 KIND = r"(?:manufacturer|company|firm|producer|maker|arms maker|group|plant|enterprise|exporter)"
 
@@ -80,12 +80,12 @@ def org_countries(text: str) -> dict[str, str]:
         if code := _stated_state(text, org):
             out[org] = code
     mentioned = [m.code for m in country_mentions(text)]
-    for org in organisations(text):
+    for org in named:
         if org not in out and (code := _legal_form_state(text, org, mentioned)):
             out[org] = code
     default = _press_release_state(text)
     if default:
-        for org in organisations(text):
+        for org in named:
             out.setdefault(org, default)
     return {org: out[org] for org in named if org in out}  # in the order the report names them
 

@@ -249,6 +249,9 @@ SUBJECT_RECEIVE = re.compile(
 )
 
 
+MAX_MENTIONS = 40
+
+
 @dataclass(frozen=True)
 class Cast:
     mention: Mention
@@ -275,6 +278,9 @@ def _coordinated(sentence: str, casts: list[Cast]) -> list[Cast]:
 def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
     """The role of every state this sentence names."""
     mentions = country_mentions(sentence) if mentions is None else mentions
+    # a sentence naming more states than this is a list, not a transfer: the cap keeps the
+    # work per sentence linear (each mention looks at the others)
+    mentions = mentions[:MAX_MENTIONS]
     triggers = list(TRIGGER.finditer(sentence))
     casts: list[Cast] = []
     for m in mentions:
