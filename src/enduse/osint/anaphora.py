@@ -3,7 +3,8 @@
 Long-form writing names a state once and then describes it ("Saudi Arabia: The kingdom on
 Sunday signed ...", "In December the military government took delivery of ..."). Each such
 description stands for the state named before it in the same sentence ("Saudi Arabia: The
-kingdom"), else for the state named last before that sentence, suppliers aside; descriptions too common or too loaded to point anywhere ("the country", "the
+kingdom"), else for the state named last before that sentence, by name, capital or group,
+suppliers aside; descriptions too common or too loaded to point anywhere ("the country", "the
 government", an exile radio's "the regime") are left alone, for a wrong state is worse than
 none.
 """
@@ -23,6 +24,7 @@ REGION = (
     r"Middle Eastern|Levantine|Maghreb|Alpine|Iberian|Adriatic|Black Sea|Mediterranean|"
     r"Pacific|Himalayan|Arabian|Asian|African|European|island|landlocked|oil-rich|Gulf Arab"
 )
+ANTECEDENT_KINDS = ("name", "capital", "group")
 DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?:(?:oil-rich|tiny|small|wealthy|isolated|West African|East African)\s+)?"
     r"(?:kingdom|emirate|sultanate|junta|military government|"
@@ -45,16 +47,18 @@ def described_states(
     for s in sentences:
         own = country_mentions(s.text)
         found = list(own)
+        cast_as = roles.get(s.index, {})
+        candidates = [o for o in own  # "French troops" names no junta; a supplier is no buyer
+                      if o.kind in ANTECEDENT_KINDS and cast_as.get(o.start) != "supplier"]  # fmt: skip
         for m in DESCRIPTION.finditer(s.text):
             if any(o.start <= m.start() < o.end for o in own):
                 continue
-            before = [o for o in own if o.end <= m.start() and o.kind != "city"]
+            before = [o for o in candidates if o.end <= m.start()]
             latest = before[-1] if before else (named[-1] if named else None)
             if latest is not None:
                 found.append(replace(latest, start=m.start(), end=m.end(), kind="name",
                                      text=m.group(0)))  # fmt: skip
         found.sort(key=lambda x: x.start)
         out[s.index] = found
-        cast_as = roles.get(s.index, {})
-        named += [o for o in own if o.kind != "city" and cast_as.get(o.start) != "supplier"]
+        named += candidates
     return out

@@ -68,9 +68,14 @@ NOT_DELIVERED = re.compile(
     r"never (?:went|gone) beyond|did not go ahead|was never delivered|were never delivered|"
     r"confiscat(?:ed|ion)|never (?:reached|arrived)|stopped (?:a|the) (?:[\w-]+ ){0,2}(?:van|truck|"
     r"lorry|shipment|consignment|vessel|ship|cargo|aircraft|plane|container)s?|(?:did not|failed to) (?:reach|arrive)|"
-    r"collaps(?:ed|es|e)|fell (?:through|apart)|shelved|scrapped|(?:put )?on hold|suspended|"
+    r"(?:deal|contract|sale|order|agreement|negotiations|talks|purchase)\b[^.]{0,80}?\bcollaps(?:ed|es)|"
+    r"fell (?:through|apart)|shelved|scrapped|(?:put )?on hold|"
+    r"(?:deal|contract|sale|deliveries|exports?|licen[cs]es?|shipments?|transfers?)\b[^.]{0,30}?\b"
+    r"suspended|suspended (?:the |all |its )?(?:deal|contract|sale|deliveries|exports?|licen[cs]es?|"
+    r"shipments?|transfers?|military purchases)|"
     r"revok(?:ed|es)|called off|vetoed|refus(?:ed|es|al|ing)(?! to (?:comment|say|confirm|disclose|"
-    r"discuss|answer|elaborate|name|identify))|(?:licen[cs]e|permit) was denied|denied (?:an|the) "
+    r"discuss|answer|elaborate|name|identify|give|provide|release|share|reveal|explain|"
+    r"specify))|(?:licen[cs]e|permit) was denied|denied (?:an|the) "
     r"(?:export )?(?:licen[cs]e|permit)|failed to (?:secure|obtain|find) (?:the )?(?:funding|"
     r"financing|money|licen[cs]es?))\b",
     re.IGNORECASE,
@@ -167,8 +172,9 @@ def sayers(sentence: str) -> list[str]:
 
 # "the ministry said that it rejected the report": the one who says denies
 SAID_IT_DENIED = re.compile(
-    r"\b(?:it|they)\s+(?:had\s+|has\s+|have\s+)?(?:firmly\s+|categorically\s+|strongly\s+)?"
-    r"(?:rejected|rejects|denied|denies|dismissed|dismisses|refuted|refutes)\b"
+    r"\b(?:said|says|stated|added)\s+(?:on \w+day\s+)?(?:that\s+)?(?:it|they)\s+(?:had\s+|has\s+|"
+    r"have\s+)?(?:firmly\s+|categorically\s+|strongly\s+)?(?:rejected|rejects|denied|denies|"
+    r"dismissed|dismisses|refuted|refutes)\b"
 )
 
 
@@ -209,11 +215,11 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
     around = " ".join(context)
     if NOT_DELIVERED.search(text):
         return "not_delivered"
-    if PLANNED.search(text) and not DELIVERED_NOW.search(text):
+    if PLANNED.search(text) and not delivered_now(text):
         return "planned"  # "took delivery of the second batch ... the remainder are to be built"
     if NOT_DELIVERED.search(around) and not CONFIRMED.search(text):
         return "not_delivered"
-    if SIGNED_DEAL.search(text) and not DELIVERED_NOW.search(text) and not first_party:
+    if SIGNED_DEAL.search(text) and not delivered_now(text) and not first_party:
         return "planned"  # "the ministry confirmed that the agreement had been signed"
     confirmed = first_party or any(
         CONFIRMED.search(x) and not HEDGE.search(x) for x in [*body, *context]
@@ -224,8 +230,8 @@ def status_of(evidence: list[str], context: list[str], headline: str, denied: bo
         return "confirmed"
     if denied and (not claimed or headline_denial) and DENIED_HEADLINE.search(headline):
         return "denied"
-    if SIGNED_DEAL.search(text):  # a deal signed and nothing yet delivered
-        return "planned"
+    if SIGNED_DEAL.search(text) and not delivered_now(text):
+        return "planned"  # a deal signed and nothing yet delivered
     return "alleged"
 
 
@@ -234,8 +240,26 @@ DELIVERED_NOW = re.compile(
     r"\b(?:t(?:ook|aken) delivery|(?:has|have|had) (?:now |already |so far )?received|"
     r"(?:has|have|had) (?:now |already )?(?:taken|accepted) delivery|completed (?:the )?delivery|"
     r"(?:was|were) handed over|(?:has|have|had) (?:been )?handed over|arrived (?:on|in|at|last)|"
+    r"(?:was|were|had been|has been|have been) (?:delivered|shipped|received|transferred)|"
     r"(?:has|have|had) (?:now )?delivered)\b"
 )
+# "Belarus shipped the rifles to Sudan in 2021": the simple past, unless the sentence speaks of
+# what is to come ("would be built ... and delivered to the army from 2027")
+SHIPPED = re.compile(
+    r"\b(?<!be )(?:delivered|shipped|handed over|transferred) (?:[\w-]+ ){0,8}?(?:to|in (?:19|20)\d\d)\b"
+)
+FUTURE = re.compile(
+    r"\b(?:will|would|shall|to be|due to|expected to|set to|scheduled to)\b|"
+    r"\bfrom (?:19|20)\d\d\b(?! (?:to|until|and) )"  # "delivered to the army from 2027"
+)
+
+
+def delivered_now(text: str) -> bool:
+    return DELIVERED_NOW.search(text) is not None or (
+        SHIPPED.search(text) is not None and FUTURE.search(text) is None
+    )
+
+
 SIGNED_DEAL = re.compile(
     r"\b(?:signed|inked|concluded|clinched|struck|sealed|awarded) (?:a|an|the) (?:[\w$.,-]+ ){0,4}?"
     r"(?:deal|contract|agreement|order)\b(?! (?:signed|concluded) in)|"
@@ -248,8 +272,11 @@ SIGNED_DEAL = re.compile(
 PAST_DELIVERY = re.compile(
     r"\b(?:had|has|have) (?:\w+ )?(?:delivered|received|shipped|exported|supplied|handed over|donated|"
     r"completed|taken delivery|sold|arrived)|\btook delivery|\bwas handed over|\bwere handed over|"
-    r"\barrived (?:at|in|on)\b|"
+    r"\barrived (?:at|in|on)\b|\bcan confirm\b"
+)
+# "France handed over six howitzers to Armenia, the French ministry said": the supplier's own
+# voice in the simple past (the recipient's "X shipped weapons to the rebels" accuses)
+SUPPLIER_PAST_DELIVERY = re.compile(
     r"\b(?:handed over|delivered|shipped|donated|transferred|completed the (?:transfer|delivery))"
-    r"(?= (?:[\w.-]+ ){0,12}?(?:to|of)\b)|"
-    r"\bcan confirm\b"
+    r"(?= (?:[\w.-]+ ){0,12}?(?:to|of)\b)"
 )

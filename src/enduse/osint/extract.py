@@ -28,11 +28,17 @@ from enduse.osint.sentences import Sentence, split_sentences
 STATISTIC = re.compile(
     r"\d\s?(?:percent|per cent|%)|\bshare of\b|\blargest (?:arms )?(?:importers?|exporters?|"
     r"buyers|customers)|\btotal (?:arms |defen[cs]e )?exports\b|\bexports (?:rose|fell|reached|"
-    r"doubled|more than doubled)|\bin recent years\b|\bover the (?:past|last) (?:\w+ )?(?:years|decades?)\b|"
-    r"\btraditional(?:ly)? (?:customers|suppliers|buyers)\b|\b(?:spending|budgets?|revenues?|turnover|"
-    r"output|GDP)\b[^.]{0,30}\b(?:reached|rose|fell|grew|totall?ed|amounted)\b",
+    r"doubled|more than doubled)|\btraditional(?:ly)? (?:customers|suppliers|buyers)\b|"
+    r"\b(?:spending|budgets?|revenues?|turnover|output|GDP)\b[^.]{0,30}\b(?:reached|rose|fell|grew|"
+    r"totall?ed|amounted)\b",
     re.I,
 )
+# Background with no particular transfer ("have also bought Korean equipment in recent years"),
+# unless a count makes it one ("Over the past two years, Poland bought 180 K2 tanks").
+BACKGROUND = re.compile(
+    r"\bin recent years\b|\bover the (?:past|last) (?:\w+ )?(?:years|decades?)\b", re.I
+)
+COUNT = re.compile(r"\b\d[\d,.]*\s+(?!(?:years?|months?|days?|decades?)\b)\w")
 # A sentence with a statistic may still report one transfer ("shipped ... to Poland in 2023
 # and that its export revenue had risen 62 percent").
 CONCRETE = re.compile(
@@ -121,9 +127,15 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
     pending: tuple[int, str] | None = None  # a supplier whose recipient the next sentence names
     for s in sentences:
         casts = casts_of[s.index]
-        statistic = STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)
+        statistic = (STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)) or (
+            BACKGROUND.search(s.text) is not None and not COUNT.search(s.text)
+        )
         if not statistic and (triggered(s.text) or TRANSIT.search(s.text)) and (casts or companies):
-            before_it = pending[1] if pending and pending[0] == s.index - 1 else None
+            before_it = (  # only for goods the sentence refers back to: "The cargo was ..."
+                pending[1]
+                if pending and pending[0] == s.index - 1 and GOODS_BACK.search(s.text)
+                else None
+            )
             touched = _read_pairs(s, casts, pairs, companies, voice, own_words, before_it)
             suppliers = _codes(casts, "supplier")
             if suppliers and not _codes(casts, "recipient") and not touched:
@@ -171,17 +183,26 @@ def _legs(pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], tuple[st
 def _read_pairs(s: Sentence, casts: list[Cast],
                 pairs: dict[tuple[str, str], _Pair], companies: dict[str, str],
                 voice: str | None, own_words: bool = False,
-                pending: str | None = None) -> list[_Pair]:  # fmt: skip
+                pending_supplier: str | None = None) -> list[_Pair]:  # fmt: skip
     clauses = _clauses_of(s.text, casts)
     if len(clauses) > 1:  # "X sent ... to Y, while Z shipped ... to W": two transfers
         touched: list[_Pair] = []
-        for part in clauses:
-            touched += _read_pairs(s, part, pairs, companies, voice, own_words, pending)
+        for text, part in clauses:
+            if not DENIED_OUTRIGHT.search(text):  # "The US has not sent any F-16s to Ukraine,
+                # but the Netherlands delivered 24 jets": the second clause only
+                touched += _read_pairs(s, part, pairs, companies, voice, own_words,
+                                       pending_supplier)  # fmt: skip
         return touched
-    if NO_DEAL.search(s.text) or QUESTION.search(s.text) or DENIED_OUTRIGHT.search(s.text):
+    if (
+        NO_DEAL.search(s.text)
+        or QUESTION.search(s.text)
+        or (DENIED_OUTRIGHT.search(s.text) and not CONTRAST.search(s.text))
+    ):
+        # "marketed the type to Malaysia and Thailand, but neither has placed an order", a
+        # question, a flat denial with nothing else said
         return []
     if PEOPLE_SENT.search(s.text) and not triggered(PEOPLE_SENT.sub(" ", s.text)):
-        return []  # "marketed the type to Malaysia and Thailand, but neither has placed an order"
+        return []  # "sent its special envoy to Kyiv and Moscow"
     suppliers = _codes(casts, "supplier")
     if not suppliers and LICENSING.search(s.text):
         suppliers = _codes(casts, "speaker")[:1]  # the state that licenses the export sells
@@ -235,8 +256,10 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         known = [k[0] for k in reversed(list(pairs)) if k[1] in recipients and
                  pairs[k].sentences and s.index - pairs[k].sentences[-1].index <= 2]  # fmt: skip
         suppliers = known[:1]
-        if not suppliers and pending and pending not in recipients:
-            suppliers = [pending]  # "ammunition purchased from a Minsk-based exporter was held at
+        if not suppliers and pending_supplier and pending_supplier not in recipients:
+            suppliers = [
+                pending_supplier
+            ]  # "ammunition purchased from a Minsk-based exporter was held at
             # Colon ..." then "The cargo ... has never reached Venezuela"
         if not suppliers:  # "Halla said the Croatian Army had taken delivery of ...": the maker
             suppliers = [c for c in _speaking_companies(s.text, companies) if c not in recipients][
@@ -265,7 +288,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
 QUESTION = re.compile(
     r"\b(?:asked|asks|ask|wondered|questioned|inquired) (?:whether|if)\b|\?\s*$|"
     r"\b(?:did|does|do|would|could) not (?:show|say|reveal|disclose|specify|indicate|name|"
-    r"explain) (?:which|whether|how|what|who)\b"
+    r"explain) (?:which|whether|who)\b"
 )
 # "Serbia has not exported, and will not export, a single bullet to Ukraine": a denial in the
 # supplier's words names no transfer (the claim it answers does, elsewhere)
@@ -281,6 +304,13 @@ PEOPLE_SENT = re.compile(
     r"observers?|representatives?|condolences|messages?|letters?|troops|soldiers|forces|"
     r"personnel|peacekeepers|advisers|advisors|instructors|mercenaries)\b"
 )
+CONTRAST = re.compile(r",? (?:but|while|whereas) |; ")
+GOODS_BACK = re.compile(
+    r"\b(?:[Tt]he|[Tt]hat|[Tt]his|[Tt]hose|[Tt]hese|[Ii]ts|[Tt]heir)\s+(?:[\w-]+\s+)?(?:cargo|shipments?|"
+    r"consignments?|weapons|goods|ammunition|rounds|shells|rifles|aircraft|jets|drones|vehicles|"
+    r"missiles|rockets|batch|batches|deliver(?:y|ies)|equipment|boxes|crates|containers?|"
+    r"systems?|guns|howitzers|bombs|grenades|munitions|arms)\b|^(?:It|They)\b"
+)
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")
@@ -291,7 +321,7 @@ NO_DEAL = re.compile(
     r"ordered|bought)\b"
 )
 SPEAKER_SUPPLIED = re.compile(
-    r"\b(?:said|claims?|claimed|reports?|allegations?)\s+(?:on \w+day )?(?:that )?it (?:had|has) "
+    r"\b(?:said|claims?|claimed|reports?|allegations?)(?:\s+[\w-]+){0,4}?\s+(?:that )?it (?:had|has) "
     r"(?:\w+ )?(?:delivered|handed over|supplied|shipped|sent|donated|exported|transferred|sold)\b"
 )
 LICENSING = re.compile(
@@ -429,22 +459,30 @@ def _speaking_companies(sentence: str, companies: dict[str, str]) -> list[str]:
 TWO_TRANSFERS = re.compile(r",? while |; |, but ")
 
 
-def _clauses_of(sentence: str, casts: list[Cast]) -> list[list[Cast]]:
-    """The casts of each clause, when a sentence joins two complete transfers."""
+def _clauses_of(sentence: str, casts: list[Cast]) -> list[tuple[str, list[Cast]]]:
+    """The text and casts of each clause, when a sentence joins two transfers."""
     breaks = [m.start() for m in TWO_TRANSFERS.finditer(sentence)]
     if not breaks:
-        return [casts]
+        return [(sentence, casts)]
     bounds = [0, *breaks, len(sentence)]
-    parts = [[c for c in casts if a <= c.mention.start < b] for a, b in itertools.pairwise(bounds)]
-    complete = [p for p in parts if {"supplier", "recipient"} <= {c.role for c in p}]
+    parts = [(sentence[a:b], [c for c in casts if a <= c.mention.start < b])
+             for a, b in itertools.pairwise(bounds)]  # fmt: skip
+    complete = [p for p in parts if {"supplier", "recipient"} <= {c.role for c in p[1]}]
     if len(complete) > 1:
         return complete
     semicolons, buts = sentence.count("; "), sentence.count(", but ")
-    if semicolons == len(breaks) or (semicolons + buts == len(breaks) and not complete):
+    roles = [{c.role for c in p} for _, p in parts]
+    one_transfer = (  # "Russia shipped S-400 batteries; Turkey received them in July 2019"
+        semicolons == 1 and len(parts) == 2 and "supplier" in roles[0] and "recipient" in roles[1]
+        and "recipient" not in roles[0] and "supplier" not in roles[1]
+    )  # fmt: skip
+    if not one_transfer and (
+        semicolons == len(breaks) or (semicolons + buts == len(breaks) and not complete)
+    ):
         # "Riyadh turns to Brazil; Ankara hands over ...", "Russia supplied the bulk of
         # Armenia's weapons until 2020, but ... Azerbaijani forces retook the region"
-        return [p for p in parts if p]
-    return [casts]
+        return [p for p in parts if p[1]]
+    return [(sentence, casts)]
 
 
 def _joined(sentence: str, casts: list[Cast], role: str) -> bool:
@@ -493,8 +531,9 @@ def _first_party(pair: _Pair, companies: dict[str, str]) -> bool:
     Forces said it had taken delivery", "the company said it had shipped ... to Poland"."""
     parties = {pair.supplier, pair.recipient}
     for s in pair.sentences:
-        if not at.PAST_DELIVERY.search(s.text) or at.HEDGE.search(s.text) \
-                or at.deniers(s.text):  # fmt: skip
+        either = at.PAST_DELIVERY.search(s.text) is not None
+        supplier_only = at.SUPPLIER_PAST_DELIVERY.search(s.text) is not None
+        if not (either or supplier_only) or at.HEDGE.search(s.text) or at.deniers(s.text):
             continue  # "said it rejected a report that rockets had been delivered"
         for name in at.sayers(s.text):
             if companies and re.fullmatch(
@@ -504,7 +543,7 @@ def _first_party(pair: _Pair, companies: dict[str, str]) -> bool:
             codes = {m.code for m in country_mentions(name)} | {
                 code for org, code in companies.items() if org in name or name in org
             }
-            if codes & parties:
+            if codes & (parties if either else {pair.supplier}):
                 return True
         if re.match(r"^(?:[A-Z]+:\s*)?(?:I|We)\b|\bI can confirm\b", s.text):
             return True  # a briefing or an interview: the speaker is the party

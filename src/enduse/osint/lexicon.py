@@ -21,23 +21,17 @@ SUPPLY_VERBS = (
     "supply", "ship", "deliver", "export", "re-export", "sell", "resell", "send", "transfer",
     "retransfer", "re-transfer", "provide", "smuggle", "truck", "donate", "dispatch", "despatch",
     "furnish", "channel", "funnel", "airlift", "reroute", "re-route", "divert", "bring",
-    "consign", "ferry", "tranship", "transship", "trans-ship", "gift", "lend", "traffic",
-    "transport", "convey", "contribute", "offload", "on-sell", "re-sell", "ship out",
+    "consign", "ferry", "tranship", "transship", "trans-ship", "gift", "traffic",
+    "transport", "convey", "contribute", "offload", "ship out",
     "hand over", "pass on", "sell on", "give", "equip", "outfit",
 )  # fmt: skip
-# Verbs too common in other senses to stand alone: "the minister flew to Paris", "carried
-# out strikes", "loaded the dice". Only the forms that speak of goods are kept.
+# Verbs too common in other senses to stand alone ("the minister flew to Paris", "put
+# forward a plan"): only the forms that speak of goods are kept ("carried out strikes" is
+# left out by the roles).
 SUPPLY_FORMS = (
-    "flown",
-    "flown in",
-    "loaded",
-    "carried",
-    "routed",
-    "diverted",
-    "moved",
-    "forwarded",
-    "forwarding",
-)  # "put forward a plan" is no transfer
+    "flown", "flown in", "loaded", "carried", "routed", "diverted", "forwarded", "forwarding",
+    "re-sold", "on-sold", "resold",
+)  # fmt: skip
 # The goods become the recipient's: "Y bought ... from X", "Y took delivery of".
 RECEIVE_VERBS = (
     "receive", "buy", "procure", "purchase", "acquire", "order", "import", "obtain", "source",

@@ -14,6 +14,7 @@ from typing import Literal
 
 from enduse.osint.gazetteer import Mention, country_mentions
 from enduse.osint.lexicon import RECEIVING_VERBS, SUPPLY_NOUNS, SUPPLYING_VERBS, alternation
+from enduse.osint.organisations import ORG_SUFFIX
 
 Role = Literal["supplier", "recipient", "intermediary", "speaker", "none"]
 
@@ -169,9 +170,8 @@ HOSTILE_AFTER = re.compile(
 # "delivered rocket motors to Rheinland GmbH, a German missile manufacturer": the buyer is a
 # company of that state
 TO_COMPANY_BEFORE = re.compile(
-    r"\b(?:to|for)\s+(?:the\s+)?(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*\s*(?:\([^)]*\)\s*)?,\s+"
-    r"(?:a|an|the)\s+"
-    r"(?:[\w-]+\s+)?$"
+    rf"\b(?:to|for)\s+(?:the\s+)?(?:[A-Z][\w&.-]{{0,40}}\s+){{0,4}}(?:{ORG_SUFFIX})\s*(?:\([^)]*\)\s*)?,"
+    r"\s+(?:a|an|the)\s+(?:[\w-]+\s+)?$"
 )
 # "secured an order from the Egyptian Ministry of Defence": an order comes from the buyer
 ORDER_FROM_BEFORE = re.compile(
@@ -188,6 +188,13 @@ DEAL_WITH_BEFORE = re.compile(
     r"(?<!cooperation )(?<!partnership )(?<!security )(?<!trade )(?<!strategic )"
     r"\b(?:deal|contract|agreement|order|accord)(?:\s+[\w-]+){0,5}?\s+with\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,1}?$"
+)
+# who signs a deal with a state, when no state was named before it: a company ("Hanseong
+# signed an agreement with Romania"), not "Under a 2018 deal with Russia, India received ..."
+COMPANY_SIGNS = re.compile(
+    rf"(?:^|[.;]\s+)(?:[A-Z][\w&.-]{{0,40}}\s+){{0,4}}(?:{ORG_SUFFIX}|[Tt]he (?:company|firm|"
+    r"manufacturer|group|maker|shipyard))\b[^.;]{0,80}$|^[A-Z][\w&.-]{0,40}(?:\s+[A-Z][\w&.-]{0,40}){0,3}"
+    r"\s+(?:has\s+|had\s+|also\s+)*(?:signed|inked|won|secured|agreed|clinched)\b"
 )
 MAKER_AFTER = re.compile(
     r"^\s+(?:[\w-]+\s+){0,2}?(?:exporters?|manufacturers?|makers?|producers?|factory|plant|"
@@ -216,7 +223,14 @@ SOURCE_BEFORE = re.compile(
     r"citing|according to)\s+(?:the\s+)?$"
 )
 GOVERNMENT_IN_BEFORE = re.compile(
-    r"\b(?:government|authorities|administration|junta|leadership|officials) in\s+$"
+    r"\b(?:government|authorities|administration|junta|leadership|officials|militias?|forces|"
+    r"troops|rebels|fighters|units|groups?) (?:in|of)\s+$"
+)
+# "lent $2 billion", "gave $500 million in aid", "moved thousands of troops": no goods move
+MONEY_OR_PEOPLE_AFTER = re.compile(
+    r"\s+(?:(?:about|some|around|nearly|over|more than|at least|an estimated|a further|another)\s+)?"
+    r"(?:[$€£¥]|US\$|\d[\d.,]*\s*(?:million|billion|bn|m)\b|(?:[\w-]+\s+){0,3}?(?:troops|soldiers|"
+    r"personnel|peacekeepers|envoys?|delegations?|diplomats?)\b)"
 )
 CITY_TRADER_AFTER = re.compile(
     r"^(?:-based)?\s+(?:[\w-]+\s+)?(?:businessm[ae]n|traders?|compan(?:y|ies)|firms?|dealers?|"
@@ -237,7 +251,9 @@ OWN_FORCES = re.compile(r"^(?:'s|’s|\s+[A-Z][\w-]*)\s*")
 ACTING = re.compile(
     r"^\s*(?:\([^)]*\)\s*)?(?:(?:[\w-]+\s+){0,2}(?:forces|troops|units|personnel|crews)\s+)?(?:have |has |had |were |are |is |was )?(?P<v>(?:\w+ed|\w+ing|seize|board|"
     r"fire|attack|intercept|stop|left|fought|withdrew|withdrawn|took|went|struck|shot|began|won|"
-    r"lost|held|ran|led|met|came|drove|kept|fled|overran|hit|seized|leave|withdraw|fight)\b(?: delivery)?)"
+    r"lost|held|ran|led|met|came|drove|kept|fled|overran|hit|seized|leave|withdraw|fight|retook|"
+    r"beat|shot down|took back)\b"
+    r"(?: delivery| possession| receipt)?)"
 )
 SUBJECT_SUPPLY = re.compile(
     rf"{SUPPLY_DEAL}|{alternation(SUPPLYING_VERBS)}|arm|arming|armed|"
@@ -347,9 +363,11 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             role, cue = "supplier", "the maker in a deal"
         elif DEAL_WITH_BEFORE.search(before) and any(c.role == "recipient" for c in casts):
             role, cue = "supplier", "the seller in the buyer's deal"
-        elif DEAL_WITH_BEFORE.search(before) and not casts:
+        elif DEAL_WITH_BEFORE.search(before) and not casts and COMPANY_SIGNS.search(before):
             role, cue = "recipient", "the buyer in a company's deal"
-        elif TO_COMPANY_BEFORE.search(before) and m.kind == "adjective":
+        elif TO_COMPANY_BEFORE.search(before) and m.kind == "adjective" \
+                and re.match(r"\s+(?:[\w-]+\s+)?(?:company|firm|manufacturer|maker|producer|group|"
+                             r"dealer|trader|exporter|importer|contractor|shipyard)", after):  # fmt: skip
             role, cue = "recipient", "a company of that state buys"
         elif ORDER_FROM_BEFORE.search(before):
             role, cue = "recipient", "an order from its buyer"
@@ -385,6 +403,10 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
             after,
         ):
             role, cue = "supplier", "its exports"
+        elif re.match(
+            r"-(?:backed|supported|aligned|allied|led|sponsored|funded|trained)\b", after
+        ):
+            role, cue = "none", "backs the forces, is not them"  # "Iranian-backed militias"
         elif RECIPIENT_AFTER.match(after) and SOURCE_BEFORE.search(before):
             role, cue = (
                 "none",
@@ -448,7 +470,8 @@ def _noun_use(sentence: str, trigger: re.Match[str]) -> bool:
     before = sentence[max(0, trigger.start() - 12) : trigger.start()]
     after = sentence[trigger.end() : trigger.end() + 12]
     return bool(re.search(r"commercial\s$|the\s$|its\s$|of\s$", before)) or bool(
-        re.match(r"\s(?:lines?|routes?|compan|data|records|industry)", after)
+        re.match(r"\s(?:lines?|routes?|compan|data|records|industry|out\b)", after)
+        or MONEY_OR_PEOPLE_AFTER.match(sentence[trigger.end() : trigger.end() + 60])
     )
 
 
