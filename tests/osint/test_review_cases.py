@@ -70,3 +70,18 @@ def test_the_junta_is_not_its_supplier() -> None:
     text = ("Mali expelled French troops in 2022. In 2023 the junta took delivery of Su-25 jets "
             "from Russia.")  # fmt: skip
     assert _pairs(text) == {("RU", "ML")}
+
+
+@pytest.mark.parametrize(("text", "pairs"), [
+    ("Washington approved and Taipei signed a package of anti-ship missiles.", set()),
+    ("Researchers traced the rifles to Serbia; they were documented in Sudan.", {("RS", "SD")}),
+    ("Sailors seized Iranian-made missile parts. The cargo was destined for the Houthis.",
+     {("IR", "YE")}),
+    ("Nine cargo flights came from airfields in the UAE to Chad.", {("AE", "TD")}),
+])  # fmt: skip
+def test_pairs_second_round(text: str, pairs: set[tuple[str, str]]) -> None:
+    assert _pairs(text) == pairs
+
+
+def test_sent_no_weapons_is_a_denial() -> None:
+    assert _pairs("Iran's ministry says Iran has sent no weapons to Sudan.") == set()

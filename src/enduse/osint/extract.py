@@ -130,7 +130,8 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
         statistic = (STATISTIC.search(s.text) is not None and not CONCRETE.search(s.text)) or (
             BACKGROUND.search(s.text) is not None and not COUNT.search(s.text)
         )
-        if not statistic and (triggered(s.text) or TRANSIT.search(s.text)) and (casts or companies):
+        if not statistic and (triggered(s.text) or TRANSIT.search(s.text) or SEIZED.search(s.text)) \
+                and (casts or companies):  # fmt: skip
             before_it = (  # only for goods the sentence refers back to: "The cargo was ..."
                 pending[1]
                 if pending and pending[0] == s.index - 1 and GOODS_BACK.search(s.text)
@@ -293,6 +294,8 @@ QUESTION = re.compile(
 # "Serbia has not exported, and will not export, a single bullet to Ukraine": a denial in the
 # supplier's words names no transfer (the claim it answers does, elsewhere)
 DENIED_OUTRIGHT = re.compile(
+    r"\b(?:has|have|had)\s+(?:sent|supplied|delivered|sold|exported|provided|shipped)\s+no\s+"
+    r"(?:weapons|arms|ammunition|military)\b|"
     r"\b(?:has|have|had|did|does|do|will|would)\s+not\s+(?:\w+\s+){0,1}?(?:export(?:ed)?|sold|"
     r"sell|suppl(?:y|ied)|sen[dt]|deliver(?:ed)?|transferr?(?:ed)?|ship(?:ped)?)\b"
     r"(?=[^.]{0,80}\b(?:a single|any)\b)"
@@ -309,8 +312,11 @@ GOODS_BACK = re.compile(
     r"\b(?:[Tt]he|[Tt]hat|[Tt]his|[Tt]hose|[Tt]hese|[Ii]ts|[Tt]heir)\s+(?:[\w-]+\s+)?(?:cargo|shipments?|"
     r"consignments?|weapons|goods|ammunition|rounds|shells|rifles|aircraft|jets|drones|vehicles|"
     r"missiles|rockets|batch|batches|deliver(?:y|ies)|equipment|boxes|crates|containers?|"
-    r"systems?|guns|howitzers|bombs|grenades|munitions|arms)\b|^(?:It|They)\b"
+    r"systems?|guns|howitzers|bombs|grenades|munitions|arms)\b|^(?:It|They)\b|\b(?:of )?them\b"
 )
+# Goods stopped on their way: read for a supplier the next sentence may send somewhere
+# ("seized Iranian-made components" then "the cargo was destined for Ansar Allah")
+SEIZED = re.compile(r"\b(?:seized|intercepted|impounded|confiscated)\b")
 # Words of a route: a sentence naming only a transit state adds it to the transfer just read
 # ("the cargo left the Croatian port of Ploce").
 TRANSIT = re.compile(r"\b(?:left|sailed|departed|unloaded|transited|stopover|routed|via|through)\b")

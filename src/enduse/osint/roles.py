@@ -47,7 +47,10 @@ MOVE = (
     r"arriv(?:e|ed|es|ing)|bound for|destined for|cargo flights?|entered service|"
     r"end-user certificates?|transit"
 )
-TRIGGER = re.compile(rf"\b(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b")
+# never inside a compound: "anti-ship missiles" ship nothing
+TRIGGER = re.compile(
+    rf"(?<![\w-])(?:(?P<supply>{SUPPLY})|(?P<receive>{RECEIVE})|(?P<move>{MOVE}))\b"
+)
 
 SPEAKER_AFTER = re.compile(
     r"^(?:'s?|’s?)?\s*(?:(?:new|own|state|federal|transitional|military|then|former|top|"
@@ -140,6 +143,8 @@ RECIPIENT_BEFORE = re.compile(
     r"armed forces|defen[cs]e forces|border guard))\s+of\s+(?:the\s+)?$"
 )
 SUPPLIER_BEFORE = re.compile(
+    r"\bfrom (?:the |an? )?(?:[\w-]+ )?(?:airfields?|airports?|air bases?|bases?|ports?|depots?|"
+    r"warehouses?|stocks?|factories|plants?|arsenals?|stockpiles?) (?:in|of|at)\s+(?:the\s+)?$|"
     r"\b(?:awarded|gave|granted|placed) (?:a|an|the) (?:[\w$.,-]+ ){0,4}?(?:contract|order|deal) "
     r"(?:to|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,1}?$|"
     r"\b(?:made|built|produced|manufactured|developed|designed|supplied|exported|shipped|"
@@ -172,6 +177,11 @@ HOSTILE_AFTER = re.compile(
 TO_COMPANY_BEFORE = re.compile(
     rf"\b(?:to|for)\s+(?:the\s+)?(?:[A-Z][\w&.-]{{0,40}}\s+){{0,4}}(?:{ORG_SUFFIX})\s*(?:\([^)]*\)\s*)?,"
     r"\s+(?:a|an|the)\s+(?:[\w-]+\s+)?$"
+)
+# "link the rifles to Iran", "traced to Serbian production": where goods came from
+TRACED_TO_BEFORE = re.compile(
+    r"\b(?:link(?:ed|s)?|tie[sd]?|traced?|traces|attribut(?:ed|es?)|connect(?:ed|s)?)\b"
+    r"(?:\s+[\w-]+){0,6}?\s+(?:back\s+)?to\s+(?:the\s+)?$"
 )
 # "secured an order from the Egyptian Ministry of Defence": an order comes from the buyer
 ORDER_FROM_BEFORE = re.compile(
@@ -369,6 +379,8 @@ def cast(sentence: str, mentions: list[Mention] | None = None) -> list[Cast]:
                 and re.match(r"\s+(?:[\w-]+\s+)?(?:company|firm|manufacturer|maker|producer|group|"
                              r"dealer|trader|exporter|importer|contractor|shipyard)", after):  # fmt: skip
             role, cue = "recipient", "a company of that state buys"
+        elif TRACED_TO_BEFORE.search(before):
+            role, cue = "supplier", "goods traced to it"  # "rifles traced to Serbia"
         elif ORDER_FROM_BEFORE.search(before):
             role, cue = "recipient", "an order from its buyer"
         elif PAYMENT_BEFORE.search(before):
