@@ -83,6 +83,8 @@ def test_every_evidence_sentence_is_quoted_verbatim():
         ("dev10", 0.85),
         ("dev11", 0.8),
         ("dev12", 0.9),
+        ("dev13", 0.8),
+        ("dev14", 0.15),
         ("seed", 1.0),
     ],
 )
