@@ -35,17 +35,20 @@ DESCRIPTION = re.compile(
 
 
 def described_states(
-    sentences: list[Sentence], roles: dict[int, dict[int, str]]
+    sentences: list[Sentence],
+    roles: dict[int, dict[int, str]],
+    mentions: dict[int, list[Mention]] | None = None,
 ) -> dict[int, list[Mention]]:
     """Every sentence's mentions of states, the named and the described, in text order.
 
     `roles` gives, per sentence, the role each named mention (by its start) was cast in: a
     description never stands for a state just cast as a supplier ("took delivery of fighters
-    built by Russia's Volga Aviation Works. The junta put two of the aircraft on display")."""
+    built by Russia's Volga Aviation Works. The junta put two of the aircraft on display").
+    `mentions`, when given, are the states each sentence names, already found."""
     out: dict[int, list[Mention]] = {}
     named: list[Mention] = []  # earlier states that a description may stand for, in order
     for s in sentences:
-        own = country_mentions(s.text)
+        own = mentions[s.index] if mentions is not None else country_mentions(s.text)
         found = list(own)
         cast_as = roles.get(s.index, {})
         candidates = [o for o in own  # "French troops" names no junta; a supplier is no buyer

@@ -4,6 +4,7 @@ alleged transfer, from the verbs of saying around its sentences."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NAME_WORD = r"[A-Z][\w.’'&-]{0,40}"  # "U.S." included; bounded, as a word is
 _LINK = r"(?:of|for|and|de|der|des|la|le|the|al)"
@@ -147,6 +148,13 @@ def clean(np: str) -> str | None:
 
 def sayers(sentence: str) -> list[str]:
     """Names that assert something in this sentence, in order."""
+    return list(_sayers(sentence))
+
+
+@lru_cache(maxsize=1024)
+def _sayers(sentence: str) -> tuple[str, ...]:
+    """Cached: the voice, the deniers, first-party checks and company sources all ask about the
+    same sentences, and the search is the costliest in extraction."""
     sentence = re.sub(r"\s+Co\.,?\s+Ltd\.?", "", sentence)
     out: list[tuple[int, str]] = []
     for m in SAYER.finditer(sentence):
@@ -167,7 +175,7 @@ def sayers(sentence: str) -> list[str]:
         named = [n for n in (clean(x.group(0)) for x in IN_NAME.finditer(rest)) if n]
         if named:
             out.append((m.start(), named[0]))
-    return list(dict.fromkeys(name for _, name in sorted(out)))
+    return tuple(dict.fromkeys(name for _, name in sorted(out)))
 
 
 # "the ministry said that it rejected the report": the one who says denies

@@ -116,9 +116,12 @@ def extract_report(text: str) -> tuple[list[Transfer], str | None]:
     companies = org_countries(text)
     voice = document_voice(sentences, companies)
     own_words = in_own_words(sentences)
-    casts_of = {s.index: cast(s.text) for s in sentences}
+    mentions_of = {s.index: country_mentions(s.text) for s in sentences}
+    casts_of = {s.index: cast(s.text, mentions_of[s.index]) for s in sentences}
     described = described_states(
-        sentences, {i: {c.mention.start: c.role for c in cs} for i, cs in casts_of.items()}
+        sentences,
+        {i: {c.mention.start: c.role for c in cs} for i, cs in casts_of.items()},
+        mentions_of,
     )
     for s in sentences:  # "the kingdom", "the junta": cast again with the states they stand for
         if len(described[s.index]) != len(casts_of[s.index]):
@@ -241,7 +244,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         and voice
         and voice not in suppliers
         and BOUGHT_FROM.search(s.text)
-        and (own_words or _voice_speaks(s.text, casts, voice))
+        and _voice_speaks(s.text, casts, voice, own_words)
     ):
         recipients = [voice]  # "batteries ordered from Norway's ...": the voice bought them
     if suppliers and not recipients:
@@ -249,7 +252,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
         # sets, carrying it (two sentences back) found one more pair and three more wrong ones.
         recipients = []
         if voice and voice not in suppliers and RECEIVING.search(s.text) \
-                and (own_words or _voice_speaks(s.text, casts, voice)):  # fmt: skip
+                and _voice_speaks(s.text, casts, voice, own_words):  # fmt: skip
             recipients = [voice]  # the ministry speaking: "batteries ordered from Norway's ..."
     elif recipients and not suppliers:
         # "The rockets were loaded ... before reaching the Ukrainian border": the supplier of
@@ -267,7 +270,7 @@ def _read_pairs(s: Sentence, casts: list[Cast],
                 :1
             ]
         if not suppliers and voice and voice not in recipients and SUPPLYING.search(s.text) \
-                and (own_words or _voice_speaks(s.text, casts, voice)):  # fmt: skip
+                and _voice_speaks(s.text, casts, voice, own_words):  # fmt: skip
             suppliers = [voice]  # "I can confirm that a consignment ... was handed over to Ukraine"
     touched = []
     crossed = len(suppliers) > 1 and len(recipients) > 1
@@ -360,13 +363,7 @@ def document_voice(sentences: list[Sentence], companies: dict[str, str]) -> str 
     lead = sentences[:3]
     for s in lead:  # who the lead says is speaking: "..., the Latvian Ministry of Defence said"
         for name in at.sayers(s.text):
-            if companies and re.fullmatch(
-                r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I
-            ):
-                name = next(iter(companies))  # "the company said": the one the report names first
-            codes = [m.code for m in country_mentions(name)] + [
-                code for org, code in companies.items() if org in name or name in org
-            ]
+            codes = _states_of(_as_named(name, companies), companies)
             if codes:
                 return codes[0]
     for s in lead:
@@ -441,13 +438,31 @@ def in_own_words(sentences: list[Sentence]) -> bool:
     return bool(OWN_WORDS.search(head)) or first_person >= 3
 
 
-def _voice_speaks(sentence: str, casts: list[Cast], voice: str) -> bool:
+def _voice_speaks(sentence: str, casts: list[Cast], voice: str, own_words: bool) -> bool:
     """The report's voice may fill in a missing party only where someone speaks: "we handed
-    over", "the ministry said", the voice's own officials; not in a reporter's aside ("guns
-    sent to Ukraine", "ammunition bought by the Bundeswehr years ago")."""
-    return bool(at.sayers(sentence) or FIRST_PERSON.search(sentence)) or voice in _codes(
-        casts, "speaker"
+    over", "the ministry said", the voice's own officials, or anywhere in a report that is all
+    its own words; not in a reporter's aside ("guns sent to Ukraine", "ammunition bought by
+    the Bundeswehr years ago")."""
+    return (
+        own_words
+        or bool(at.sayers(sentence) or FIRST_PERSON.search(sentence))
+        or voice in _codes(casts, "speaker")
     )
+
+
+THE_COMPANY = re.compile(r"(?:the )?(?:company|manufacturer|firm|maker)", re.I)
+
+
+def _as_named(name: str, companies: dict[str, str]) -> str:
+    """A source called "the company" is the company the report names first."""
+    return next(iter(companies)) if companies and THE_COMPANY.fullmatch(name) else name
+
+
+def _states_of(name: str, companies: dict[str, str]) -> list[str]:
+    """The states a source's name stands for: those it names, then its companies' states."""
+    return [m.code for m in country_mentions(name)] + [
+        code for org, code in companies.items() if org in name or name in org
+    ]
 
 
 def _speaking_companies(sentence: str, companies: dict[str, str]) -> list[str]:
@@ -455,8 +470,7 @@ def _speaking_companies(sentence: str, companies: dict[str, str]) -> list[str]:
     the report names first)."""
     out = []
     for name in at.sayers(sentence):
-        if companies and re.fullmatch(r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I):
-            name = next(iter(companies))
+        name = _as_named(name, companies)
         out += [code for org, code in companies.items()
                 if (org in name or name in org) and code not in out]  # fmt: skip
     return out
@@ -541,14 +555,8 @@ def _first_party(pair: _Pair, companies: dict[str, str]) -> bool:
         supplier_only = at.SUPPLIER_PAST_DELIVERY.search(s.text) is not None
         if not (either or supplier_only) or at.HEDGE.search(s.text) or at.deniers(s.text):
             continue  # "said it rejected a report that rockets had been delivered"
-        for name in at.sayers(s.text):
-            if companies and re.fullmatch(
-                r"(?:the )?(?:company|manufacturer|firm|maker)", name, re.I
-            ):
-                name = next(iter(companies))  # "the company said it had shipped ..."
-            codes = {m.code for m in country_mentions(name)} | {
-                code for org, code in companies.items() if org in name or name in org
-            }
+        for name in at.sayers(s.text):  # "the company said it had shipped ..."
+            codes = set(_states_of(_as_named(name, companies), companies))
             if codes & (parties if either else {pair.supplier}):
                 return True
         if re.match(r"^(?:[A-Z]+:\s*)?(?:I|We)\b|\bI can confirm\b", s.text):
