@@ -267,6 +267,14 @@ def test_a_genuine_signature_on_a_second_document_with_a_registered_number_is_no
     assert 'class="verdict ok"' in r.text and ">VALID<" in r.text
 
 
+def verified_page(site) -> str:  # type: ignore[no-untyped-def]
+    """The /verify page for the site's signed EUC, its whitespace collapsed."""
+    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
+                                                   "at": "2026-06-01T12:00"})  # fmt: skip
+    assert r.status_code == 200
+    return " ".join(r.text.split())
+
+
 def with_online(monkeypatch, document_type: str, **online: Any) -> None:  # type: ignore[no-untyped-def]
     real = pages.verify_payload
 
@@ -282,9 +290,7 @@ def with_online(monkeypatch, document_type: str, **online: Any) -> None:  # type
 
 def test_an_exhausted_euc_is_valid_signature_in_the_warning_colour(site, monkeypatch):
     with_online(monkeypatch, "EUC", exhausted=True, status="exhausted")
-    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
-                                                   "at": "2026-06-01T12:00"})  # fmt: skip
-    html = " ".join(r.text.split())
+    html = verified_page(site)
     assert 'class="verdict warn"' in html and ">VALID SIGNATURE<" in html
     assert "Every quantity of this end-user certificate is already licensed" in html
     assert "registry: exhausted" in html
@@ -300,9 +306,7 @@ def test_an_exhausted_euc_is_valid_signature_in_the_warning_colour(site, monkeyp
 )
 def test_a_withdrawn_or_used_up_licence_is_not_valid(site, monkeypatch, online, words):
     with_online(monkeypatch, "LIC", **online)
-    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
-                                                   "at": "2026-06-01T12:00"})  # fmt: skip
-    html = " ".join(r.text.split())
+    html = verified_page(site)
     assert 'class="verdict bad"' in html and ">NOT VALID<" in html and words in html
     assert "The signature is genuine" in html
 
@@ -374,9 +378,7 @@ def test_at_most_max_decodes_photos_are_read_at_once(site, monkeypatch):
 
 def test_a_genuine_document_this_registry_never_saw_is_not_green(site, monkeypatch):
     with_online(monkeypatch, "EUC", registered=False, logged=False, log_index=None)
-    r = TestClient(site.app).post("/verify", data={"payload": site.signed_euc,
-                                                   "at": "2026-06-01T12:00"})  # fmt: skip
-    html = " ".join(r.text.split())
+    html = verified_page(site)
     assert 'class="verdict warn"' in html and ">VALID SIGNATURE<" in html
     assert "This registry holds no record of this document" in html
     assert "registry: not_registered" in html
